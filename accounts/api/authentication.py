@@ -1,0 +1,28 @@
+"""Expiring API tokens: `Authorization: Token <key>`; only the key's SHA-256 digest is stored."""
+
+import hashlib
+
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+from accounts.models import ApiToken
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        try:
+            token = ApiToken.objects.select_related("user").get(digest=digest(key))
+        except ApiToken.DoesNotExist:
+            raise exceptions.AuthenticationFailed("令牌无效。") from None
+        if token.revoked_at or token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed("令牌已过期或已撤销，请重新登录。")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("账号已停用。")
+        return token.user, token

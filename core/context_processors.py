@@ -1,0 +1,19 @@
+"""The navigation and the unread count for every page."""
+
+from django.urls import reverse
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from deputies.permissions import can_view_roster
+
+    items = [("首页", reverse("core:home"))]
+    if can_view_roster(user):
+        items.append(("代表名册", reverse("deputies:list")))
+        items.append(("代表小组", reverse("deputies:group_list")))
+    return {
+        "nav_items": items,
+        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+    }

@@ -1,0 +1,2 @@
+class IllegalTransition(Exception):
+    """An action that the object's current state does not allow (HTTP 409)."""

@@ -1,0 +1,77 @@
+"""Who may see and change deputies, seats and groups. Lists, detail pages, exports and the API all call these."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.models import Role
+from accounts.scopes import ALL, office_congress_ids
+from organization.models import Congress
+
+from .models import ActivityGroup, GroupMembership, Person, Seat
+
+# Roles that may open the roster at all; others get 403.
+ROSTER_ROLES = (Role.ADMIN, Role.STAFF, Role.LEADER, Role.COMMITTEE, Role.TOWN_STAFF, Role.LIAISON)
+EDIT_ROLES = (Role.ADMIN, Role.STAFF, Role.TOWN_STAFF)
+# Roles that need deputies' personal data unmasked (they keep the roster).
+PERSONAL_DATA_ROLES = (Role.ADMIN, Role.STAFF, Role.TOWN_STAFF)
+
+
+def can_view_roster(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(*ROSTER_ROLES))
+
+
+def can_edit_roster(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(*EDIT_ROLES))
+
+
+def can_see_personal_data(user, person: Person | None = None) -> bool:
+    if user.is_superuser or user.has_role(*PERSONAL_DATA_ROLES):
+        return True
+    return person is not None and user.person_id is not None and user.person_id == person.pk
+
+
+def visible_persons(user):
+    """The persons `user` may see: by congress scope (a seat there, or living in one of its townships), the members
+    of the groups a liaison keeps, and a deputy's own record."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    scope = office_congress_ids(user)
+    if scope is ALL:
+        return Person.objects.all()
+    cond = Q(pk__in=[])
+    if scope:
+        township_areas = Congress.objects.filter(pk__in=scope, level=Congress.Level.TOWNSHIP).values("area_id")
+        cond |= Q(Exists(Seat.objects.filter(person=OuterRef("pk"), congress_id__in=scope)))
+        cond |= Q(township_id__in=township_areas)
+    if user.has_role(Role.LIAISON):
+        cond |= Q(Exists(GroupMembership.objects.filter(person=OuterRef("pk"), group__liaison_user=user)))
+    if user.person_id:
+        cond |= Q(pk=user.person_id)
+    return Person.objects.filter(cond)
+
+
+def visible_groups(user):
+    if not user.is_authenticated:
+        return ActivityGroup.objects.none()
+    scope = office_congress_ids(user)
+    if scope is ALL:
+        return ActivityGroup.objects.all()
+    cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    if user.has_role(Role.LIAISON):
+        cond |= Q(liaison_user=user)
+    if user.person_id:
+        cond |= Q(Exists(GroupMembership.objects.filter(group=OuterRef("pk"), person_id=user.person_id)))
+    return ActivityGroup.objects.filter(cond)
+
+
+def visible_seats(user):
+    return Seat.objects.filter(person__in=visible_persons(user))
+
+
+def person_value(user, person: Person, field: str) -> str:
+    """A personal-data field of `person` as `user` may see it: in full, or masked."""
+    value = getattr(person, field) or ""
+    if field in Person.PERSONAL_FIELDS and not can_see_personal_data(user, person):
+        return Person.PERSONAL_FIELDS[field](value)
+    return value

@@ -1,0 +1,11 @@
+"""Every API route under /api/v1/. Each app contributes its router in <app>/api/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("organization.api.urls")),
+    path("", include("deputies.api.urls")),
+    path("", include("suggestions.api.urls")),
+    path("", include("core.api.urls")),
+]
