@@ -98,6 +98,9 @@ class Delivery(models.Model):
         ]
         indexes = [models.Index(fields=["status"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.get_status_display()}"
+
 
 class Holiday(models.Model):
     """The office's own holiday table (法定节假日与调休), for years the chinese-calendar library does not know
