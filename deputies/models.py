@@ -214,3 +214,6 @@ class GroupMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "person"], name="%(app_label)s_%(class)s_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.person_id}"
