@@ -1,0 +1,121 @@
+"""The one notification service: in-app (the bell), email and SMS.
+
+`notify()` writes the in-app row and one outbox row (Delivery) per outside channel, keyed by `key` so that a
+notification is created once however often the caller runs (a daily task run twice, a retried task). The outbox is
+sent after the transaction commits by `core.tasks.send_deliveries`; if Redis is down the rows wait and the periodic
+sweep sends them later. Each Delivery is claimed under a row lock and marked sent in the same transaction, so two
+workers never send it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Delivery, Notification
+
+logger = logging.getLogger(__name__)
+
+INAPP, EMAIL, SMS = "inapp", "email", "sms"
+
+
+def notify(
+    recipient,
+    *,
+    event: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    channels: Iterable[str] = (INAPP, SMS),
+) -> Notification | None:
+    """Create the notification `key` for `recipient` unless it exists. Returns it when new, else None.
+
+    `key` names the event, the object, the recipient and the round or threshold, e.g.
+    "suggestion.due:assignment=12:days=5:user=7". Call inside the caller's transaction.
+    """
+    if recipient is None or not recipient.is_active:
+        return None
+    full_key = f"{key}:u{recipient.pk}" if f"u{recipient.pk}" not in key else key
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(
+                recipient=recipient, event=event, key=full_key[:200], title=title[:200], body=body, url=url
+            )
+    except IntegrityError:
+        return None
+    outside = [c for c in channels if c in (EMAIL, SMS)]
+    if outside:
+        Delivery.objects.bulk_create([Delivery(notification=note, channel=c) for c in outside])
+        transaction.on_commit(lambda: _queue_send(note.pk))
+    return note
+
+
+def notify_many(recipients: Iterable, **kwargs) -> int:
+    return sum(1 for r in recipients if notify(r, **kwargs) is not None)
+
+
+def _queue_send(notification_id: int) -> None:
+    """Queue the sending task; with Redis down the outbox keeps the rows for the periodic sweep."""
+    from .tasks import send_deliveries
+
+    try:
+        send_deliveries.delay(notification_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep sends it later
+        logger.warning("Broker unavailable; notification %s waits in the outbox", notification_id)
+
+
+def send_pending(notification_id: int | None = None, limit: int = 500) -> int:
+    """Send pending deliveries (of one notification, or all). Safe to run twice at once: rows are claimed under
+    SELECT … FOR UPDATE SKIP LOCKED and marked sent before the lock is released."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            qs = Delivery.objects.select_for_update(skip_locked=True).filter(status=Delivery.Status.PENDING)
+            if notification_id is not None:
+                qs = qs.filter(notification_id=notification_id)
+            batch = list(qs.select_related("notification__recipient").order_by("id")[:limit])
+            if not batch:
+                return sent
+            for delivery in batch:
+                _send_one(delivery)
+                sent += delivery.status == Delivery.Status.SENT
+        if notification_id is not None or len(batch) < limit:
+            return sent
+
+
+def _send_one(delivery: Delivery) -> None:
+    note = delivery.notification
+    user = note.recipient
+    delivery.attempts += 1
+    try:
+        if delivery.channel == Delivery.Channel.EMAIL:
+            if not user.email:
+                delivery.status = Delivery.Status.SKIPPED
+            else:
+                send_mail(note.title, f"{note.body}\n{note.url}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+                delivery.status = Delivery.Status.SENT
+        elif delivery.channel == Delivery.Channel.SMS:
+            phone = user.phone or (user.person.phone if user.person_id else "")
+            if not phone:
+                delivery.status = Delivery.Status.SKIPPED
+            else:
+                from .sms import get_backend
+
+                get_backend().send(phone, f"【人大代表工作平台】{note.title}")
+                delivery.status = Delivery.Status.SENT
+    except Exception as exc:  # noqa: BLE001 - recorded and retried by the sweep
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
+        delivery.status = Delivery.Status.FAILED if delivery.attempts >= 5 else Delivery.Status.PENDING
+    if delivery.status == Delivery.Status.SENT:
+        delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

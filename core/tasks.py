@@ -1,0 +1,16 @@
+"""Celery tasks of the platform services. Every task is idempotent and takes primary keys."""
+
+from celery import shared_task
+
+from . import notifications
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=60, time_limit=300)
+def send_deliveries(notification_id: int) -> int:
+    return notifications.send_pending(notification_id)
+
+
+@shared_task(acks_late=True, time_limit=600)
+def sweep_outbox() -> int:
+    """Periodic: send whatever waits in the outbox (queued while Redis was down, or failed and retryable)."""
+    return notifications.send_pending()
