@@ -11,9 +11,10 @@ from .env import env, envbool, envint, envlist
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
+TESTING = envbool("RENDA_TESTING", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-dev-key-only-for-make-run-and-tests"
 
@@ -219,7 +220,7 @@ AXES_ENABLED = envbool("AXES_ENABLED", True)
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
 ID_HASH_KEY = env("ID_HASH_KEY")
 if not FIELD_ENCRYPTION_KEYS or not ID_HASH_KEY:
-    if not DEBUG and not envbool("RENDA_TESTING", False):
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when DEBUG is off.")
     import base64
 
@@ -262,5 +263,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-if envbool("RENDA_TESTING", False):
+if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
