@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("deputies.api.urls")),
     path("", include("suggestions.api.urls")),
     path("", include("core.api.urls")),
+    path("", include("duties.api.urls")),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "suggestions",
     "stations",
     "training",
+    "duties",
 ]
 
 MIDDLEWARE = [

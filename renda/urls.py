@@ -9,6 +9,7 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("stations/", include("stations.urls")),
     path("training/", include("training.urls")),
+    path("duties/", include("duties.urls")),
     path("api/v1/", include("renda.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
