@@ -8,3 +8,6 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "*")
 
 from .settings import *  # noqa: E402,F403
+
+# Pages render in tests without `collectstatic`: plain static storage instead of the manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
