@@ -75,3 +75,43 @@ def person_value(user, person: Person, field: str) -> str:
     if field in Person.PERSONAL_FIELDS and not can_see_personal_data(user, person):
         return Person.PERSONAL_FIELDS[field](value)
     return value
+
+
+def visible_townships(user):
+    """The townships/streets (Area) of the congresses in the user's scope: a county office sees all of its
+    townships, a township office its own."""
+    from organization.models import Area
+
+    qs = Area.objects.filter(level=Area.Level.TOWNSHIP)
+    scope = office_congress_ids(user)
+    if scope is ALL:
+        return qs
+    if not scope:
+        return qs.none()
+    in_scope = Congress.objects.filter(pk__in=scope)
+    return qs.filter(
+        Q(Exists(in_scope.filter(area=OuterRef("pk")))) | Q(Exists(in_scope.filter(area=OuterRef("parent"))))
+    )
+
+
+def seat_congresses(user):
+    """Congresses whose seats `user` may record: those of the office's scope, and the upper congresses kept only
+    for seats (is_managed False: 市/省/全国 seats of the county's deputies)."""
+    scope = office_congress_ids(user)
+    if scope is ALL:
+        return Congress.objects.all()
+    return Congress.objects.filter(Q(pk__in=scope) | Q(is_managed=False))
+
+
+def can_edit_person(user, person: Person) -> bool:
+    return can_edit_roster(user) and visible_persons(user).filter(pk=person.pk).exists()
+
+
+def can_edit_seat(user, seat: Seat) -> bool:
+    return can_edit_roster(user) and seat_congresses(user).filter(pk=seat.congress_id).exists()
+
+
+def can_edit_group(user, group: ActivityGroup) -> bool:
+    """Groups are kept by the office of their congress (a liaison or member sees a group but does not edit it)."""
+    scope = office_congress_ids(user)
+    return can_edit_roster(user) and group.congress_id in scope

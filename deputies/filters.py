@@ -1,0 +1,153 @@
+"""The roster's filters and search, shared by the list page and its Excel export, so the two always agree."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db.models import Aggregate, CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
+
+from organization.models import Congress
+
+from . import permissions
+from .models import Composition, GroupMembership, Seat
+
+PARTIES = [
+    "中共党员",
+    "中共预备党员",
+    "民革党员",
+    "民盟盟员",
+    "民建会员",
+    "民进会员",
+    "农工党党员",
+    "致公党党员",
+    "九三学社社员",
+    "台盟盟员",
+    "无党派人士",
+    "群众",
+]
+SEP = "\x1f"  # separates aggregated values; no name contains it
+
+
+class StringList(Aggregate):
+    """The values of a group joined by a separator: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite (the demo)."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(SEP), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def with_summaries(qs):
+    """Annotate persons with their seats (level:status pairs) and group names, in the same query as the rows: the
+    list's query count stays the same however many rows a page shows."""
+    seats = (
+        Seat.objects.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(v=StringList(Concat(F("congress__level"), Value(":"), F("status"), output_field=CharField())))
+        .values("v")
+    )
+    groups = (
+        GroupMembership.objects.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(v=StringList(F("group__name")))
+        .values("v")
+    )
+    return qs.select_related("township").annotate(seat_summary=Subquery(seats), group_summary=Subquery(groups))
+
+
+LEVEL_LABELS = dict(Congress.Level.choices)
+STATUS_LABELS = dict(Seat.Status.choices)
+
+
+def seat_labels(summary: str | None) -> list[str]:
+    """'county:active<SEP>township:resigned' → ['县', '乡镇（辞职）'], highest level first."""
+    pairs = [p.split(":", 1) for p in (summary or "").split(SEP) if ":" in p]
+    pairs.sort(key=lambda p: Congress.LEVEL_ORDER.index(p[0]) if p[0] in Congress.LEVEL_ORDER else 99)
+    return [
+        LEVEL_LABELS.get(level, level) + ("" if status == Seat.Status.ACTIVE else f"（{STATUS_LABELS.get(status)}）")
+        for level, status in pairs
+    ]
+
+
+def group_names(summary: str | None) -> list[str]:
+    return sorted(n for n in (summary or "").split(SEP) if n)
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=30, help_text="姓名或拼音首字母，如 zw")
+    level = forms.ChoiceField(label="代表层级", required=False, choices=[("", "全部")] + Congress.Level.choices)
+    status = forms.ChoiceField(label="资格状态", required=False, choices=[("", "全部")] + Seat.Status.choices)
+    township = forms.TypedChoiceField(label="所属镇街", required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(label="代表小组", required=False, coerce=int, empty_value=None)
+    party = forms.ChoiceField(label="党派", required=False, choices=[("", "全部")] + [(p, p) for p in PARTIES])
+    composition = forms.ChoiceField(label="代表构成", required=False, choices=[("", "全部")] + Composition.choices)
+
+    def __init__(self, data, *, user, options: tuple[list, list] | None = None):
+        super().__init__(data)
+        self.user = user
+        townships, groups = options if options is not None else filter_options(user)
+        self.fields["township"].choices = [("", "全部")] + townships
+        self.fields["group"].choices = [("", "全部")] + groups
+        # Filtering by a masked field would reveal it: only roles that see 党派 may filter by it.
+        if not permissions.can_see_personal_data(user):
+            del self.fields["party"]
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        q = (d.get("q") or "").strip()
+        if q:
+            if re.fullmatch(r"[A-Za-z]+", q):
+                qs = qs.filter(Q(name_initials__startswith=q.lower()) | Q(name__icontains=q))
+            else:
+                qs = qs.filter(name__icontains=q)
+        if d.get("level") or d.get("status"):
+            seat = Q(person=OuterRef("pk"))
+            if d.get("level"):
+                seat &= Q(congress__level=d["level"])
+            if d.get("status"):
+                seat &= Q(status=d["status"])
+            qs = qs.filter(Exists(Seat.objects.filter(seat)))
+        if d.get("township"):
+            qs = qs.filter(township_id=d["township"])
+        if d.get("group"):
+            qs = qs.filter(Exists(GroupMembership.objects.filter(person=OuterRef("pk"), group_id=d["group"])))
+        if d.get("party"):
+            qs = qs.filter(party=d["party"])
+        if d.get("composition"):
+            qs = qs.filter(composition=d["composition"])
+        return qs
+
+    def active_filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def filter_options(user) -> tuple[list, list]:
+    """(townships, groups) the user may filter by, read in one query (a UNION), to keep the list's query count low."""
+    areas = (
+        permissions.visible_townships(user)
+        .order_by()
+        .annotate(option_kind=Value("t"))
+        .values_list("option_kind", "pk", "name")
+    )
+    groups = (
+        permissions.visible_groups(user)
+        .order_by()
+        .annotate(option_kind=Value("g"))
+        .values_list("option_kind", "pk", "name")
+    )
+    townships, group_choices = [], []
+    for kind, pk, name in sorted(areas.union(groups, all=True), key=lambda r: r[1]):
+        (townships if kind == "t" else group_choices).append((pk, name))
+    return townships, group_choices

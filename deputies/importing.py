@@ -1,0 +1,522 @@
+"""Importing the roster from Excel (代表名册导入), shared by the upload page and `manage.py import_deputies`.
+
+The file is checked in full first: every bad row and column is reported in Chinese, and nothing is written unless
+every row is valid. Then all rows are written in one transaction through deputies.services (each change audited),
+with one audit entry for the import itself. Re-importing the same file changes nothing: persons are matched by the
+keyed hash of their ID number, seats by (person, congress, term), memberships by (group, person); blank cells never
+overwrite what the roster already holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from core import audit, crypto, idcard
+from core.models import AuditEntry
+from organization.models import Area, Congress, Term
+
+from . import services
+from .models import ActivityGroup, Composition, GroupMembership, Person, Seat
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+
+# Column header → key, in the template's order.
+COLUMNS = [
+    ("姓名", "name"),
+    ("性别", "gender"),
+    ("民族", "ethnicity"),
+    ("出生年月", "birth_month"),
+    ("党派", "party"),
+    ("学历", "education"),
+    ("工作单位及职务", "workplace"),
+    ("代表层级", "levels"),
+    ("届次", "terms"),
+    ("选区", "district"),
+    ("代表构成", "composition"),
+    ("所属镇街", "township"),
+    ("代表小组", "groups"),
+    ("联系电话", "phone"),
+    ("身份证号", "id_number"),
+]
+HEADERS = [h for h, _ in COLUMNS]
+HEADER_OF = {k: h for h, k in COLUMNS}
+REQUIRED = ("姓名", "代表层级", "届次", "身份证号")
+MAX_LENGTHS = {"name": 30, "ethnicity": 20, "party": 30, "education": 20, "workplace": 120, "district": 60}
+
+LEVELS = {
+    "全国": Congress.Level.NATIONAL,
+    "省": Congress.Level.PROVINCE,
+    "市": Congress.Level.CITY,
+    "州": Congress.Level.CITY,
+    "县": Congress.Level.COUNTY,
+    "区": Congress.Level.COUNTY,
+    "县区": Congress.Level.COUNTY,
+    "县（区）": Congress.Level.COUNTY,
+    "县(区)": Congress.Level.COUNTY,
+    "乡镇": Congress.Level.TOWNSHIP,
+    "乡": Congress.Level.TOWNSHIP,
+    "镇": Congress.Level.TOWNSHIP,
+    "街道": Congress.Level.TOWNSHIP,
+    "乡镇（街道）": Congress.Level.TOWNSHIP,
+    "乡镇(街道)": Congress.Level.TOWNSHIP,
+}
+COMPOSITIONS = {label: value for value, label in Composition.choices}
+LIST_SPLIT = re.compile(r"[、，,;；/\s]+")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝")
+
+
+class ImportRejected(Exception):
+    """The file as a whole cannot be read (too big, too many rows, not an .xlsx, headers missing)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行【{self.column}】{self.message}" if self.column else f"第{self.row}行：{self.message}"
+
+
+@dataclass
+class RowPlan:
+    row: int
+    person: dict
+    id_hash: str
+    seats: list[tuple[Congress, Term]]
+    district: str
+    township: Area | None
+    groups: list[ActivityGroup]
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    plans: list[RowPlan] = field(default_factory=list)
+    new_persons: int = 0
+    updated_persons: int = 0
+    new_seats: int = 0
+    updated_seats: int = 0
+    new_memberships: int = 0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"共{self.rows}行：新增代表{self.new_persons}人，更新{self.updated_persons}人，"
+            f"新增代表资格{self.new_seats}个，更新{self.updated_seats}个，新增小组成员{self.new_memberships}人次"
+        )
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    text = str(value).strip()
+    # Our exports prefix risky cells with an apostrophe (formula injection); a round trip takes it off again.
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def read_rows(fileobj) -> list[tuple[int, dict]]:
+    """[(row number, {key: raw cell value})] for the non-blank rows, or ImportRejected."""
+    import openpyxl
+
+    size = getattr(fileobj, "size", None)
+    if size is None:
+        fileobj.seek(0, 2)
+        size = fileobj.tell()
+    fileobj.seek(0)
+    if size > MAX_BYTES:
+        raise ImportRejected(f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 5 MB，请分批导入。")
+    try:
+        wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ImportRejected("无法读取文件，请上传用导入模板填写的 .xlsx 格式 Excel 文件。") from exc
+    except Exception as exc:  # openpyxl raises assorted errors on malformed workbooks
+        raise ImportRejected("无法读取文件，请上传用导入模板填写的 .xlsx 格式 Excel 文件。") from exc
+    try:
+        ws = wb.worksheets[0]
+        if ws.max_row and ws.max_row > MAX_ROWS + 1:
+            raise ImportRejected(f"文件有{ws.max_row - 1}行数据，单次最多导入{MAX_ROWS}行，请分批导入。")
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        positions = {}
+        for i, cell in enumerate(header):
+            name = _text(cell).replace("*", "").replace("＊", "").strip()
+            key = dict(COLUMNS).get(name)
+            if key and key not in positions:
+                positions[key] = i
+        missing = [h for h in REQUIRED if dict(COLUMNS)[h] not in positions]
+        if missing:
+            raise ImportRejected(f"第1行应为列标题，缺少：{'、'.join(missing)}。请使用导入模板。")
+        out = []
+        for number, values in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1:
+                raise ImportRejected(f"单次最多导入{MAX_ROWS}行，请分批导入。")
+            record = {k: values[i] if i < len(values) else None for k, i in positions.items()}
+            if all(_text(v) == "" for v in record.values()):
+                continue
+            out.append((number, record))
+        return out
+    finally:
+        wb.close()
+
+
+# --- parsing single cells ----------------------------------------------------------------------------------------
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def parse_term(text: str) -> int | None:
+    """'第十八届' / '十八' / '18' / '第18届' → 18."""
+    t = text.strip().removeprefix("第").removesuffix("届").strip()
+    if t.isdigit():
+        return int(t) or None
+    if not t or any(c not in _CN_DIGITS and c != "十" for c in t):
+        return None
+    if "十" not in t:
+        return _CN_DIGITS[t] if len(t) == 1 else None
+    tens, _, ones = t.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+_MONTH = re.compile(r"^(\d{4})\s*(?:年|\.|-|/)\s*(\d{1,2})\s*(?:月)?(?:\s*(?:\.|-|/)?\s*\d{1,2}\s*日?)?$")
+
+
+def parse_month(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    text = _text(value)
+    m = _MONTH.match(text) or re.match(r"^(\d{4})(\d{2})(?:\d{2})?$", text)
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    result = dt.date(year, month, 1)
+    return result if result <= dt.date.today() else None
+
+
+def parse_level(text: str) -> str | None:
+    t = text.strip()
+    for suffix in ("人大代表", "代表", "人大", "级"):
+        t = t.removesuffix(suffix)
+    return LEVELS.get(t)
+
+
+# --- the office's context: what names in the file may refer to ----------------------------------------------------
+
+
+class Context:
+    """Everything the check looks names up in, read once per import (a handful of queries, whatever the rows)."""
+
+    def __init__(self, congress: Congress):
+        self.congress = congress
+        self.scope = congress.descendant_ids()
+        self.by_level: dict[str, Congress] = {}
+        node = congress
+        while node is not None:
+            self.by_level.setdefault(node.level, node)
+            node = node.parent
+        area_filter = {"pk": congress.area_id} if congress.level == Congress.Level.TOWNSHIP else {}
+        townships = Area.objects.filter(level=Area.Level.TOWNSHIP)
+        if congress.area_id is None:
+            townships = townships.none()
+        elif area_filter:
+            townships = townships.filter(**area_filter)
+        else:
+            townships = townships.filter(parent_id=congress.area_id)
+        self.townships = {a.name: a for a in townships}
+        self.township_congress = {
+            c.area_id: c
+            for c in Congress.objects.filter(level=Congress.Level.TOWNSHIP, area__in=self.townships.values())
+        }
+        congress_ids = {c.pk for c in self.by_level.values()} | {c.pk for c in self.township_congress.values()}
+        self.terms = {(t.congress_id, t.number): t for t in Term.objects.filter(congress_id__in=congress_ids)}
+        self.groups: dict[str, list[ActivityGroup]] = {}
+        for g in ActivityGroup.objects.filter(congress_id__in=self.scope).order_by("pk"):
+            self.groups.setdefault(g.name, []).append(g)
+
+    def seat_congress(self, level: str, township: Area | None) -> tuple[Congress | None, str]:
+        """The congress of a seat at `level` for this row, or (None, a Chinese reason)."""
+        label = Congress.Level(level).label
+        if level == Congress.Level.TOWNSHIP:
+            if township is None:
+                return None, "乡镇级代表须填写所属镇街"
+            found = self.township_congress.get(township.pk)
+            if found is None:
+                return None, f"{township.name}没有乡镇人大的记录"
+        else:
+            found = self.by_level.get(level)
+            if found is None:
+                return None, f"找不到{label}级人大（请先在人大设置中添加上级人大）"
+        if found.pk not in self.scope and found.is_managed:
+            return None, f"{found}不在本单位管辖范围内，不能导入其代表资格"
+        return found, ""
+
+    def group(self, name: str) -> ActivityGroup | None | str:
+        found = self.groups.get(name, [])
+        if len(found) == 1:
+            return found[0]
+        own = [g for g in found if g.congress_id == self.congress.pk]
+        if len(own) == 1:
+            return own[0]
+        return "ambiguous" if found else None
+
+
+# --- checking ----------------------------------------------------------------------------------------------------
+
+
+def _check_row(number: int, raw: dict, ctx: Context, errors: list[RowError]) -> RowPlan | None:
+    def err(key: str, message: str) -> None:
+        errors.append(RowError(number, HEADER_OF.get(key, ""), message))
+
+    start = len(errors)
+    t = {k: _text(v) for k, v in raw.items()}
+    person: dict = {}
+
+    if not t.get("name"):
+        err("name", "姓名不能为空")
+    person["name"] = t.get("name", "")
+    for key, limit in MAX_LENGTHS.items():
+        if len(t.get(key, "")) > limit:
+            err(key, f"不能超过{limit}个字")
+
+    id_number = idcard.normalise(t.get("id_number", ""))
+    if isinstance(raw.get("id_number"), float | int) and len(id_number) != 18:
+        err("id_number", "身份证号被 Excel 存成了数字，请将该列设为文本格式后重新填写")
+    elif not id_number:
+        err("id_number", "身份证号不能为空")
+    else:
+        message = idcard.validate(id_number)
+        if message:
+            err("id_number", message)
+            id_number = ""
+    person["id_number"] = id_number
+
+    gender = t.get("gender", "")
+    if gender and gender not in ("男", "女"):
+        err("gender", "性别应为“男”或“女”")
+    elif id_number and gender and gender != idcard.gender(id_number):
+        err("gender", "性别与身份证号不一致")
+    person["gender"] = gender or (idcard.gender(id_number) if id_number else "")
+
+    birth = None
+    if t.get("birth_month"):
+        birth = parse_month(raw.get("birth_month"))
+        if birth is None:
+            err("birth_month", "出生年月格式不正确，应如 1975-03 或 1975年3月")
+        elif id_number and birth != idcard.birth_date(id_number).replace(day=1):
+            err("birth_month", "出生年月与身份证号不一致")
+    elif id_number:
+        birth = idcard.birth_date(id_number).replace(day=1)
+    person["birth_month"] = birth
+
+    composition = t.get("composition", "")
+    if composition and composition not in COMPOSITIONS:
+        err("composition", f"代表构成“{composition}”不在可选范围内（{'、'.join(COMPOSITIONS)}）")
+    person["composition"] = COMPOSITIONS.get(composition, "")
+
+    phone = t.get("phone", "")
+    if phone and not re.fullmatch(r"\+?[\d\- ]{7,20}", phone):
+        err("phone", "联系电话格式不正确")
+    person["phone"] = phone
+
+    township = None
+    if t.get("township"):
+        township = ctx.townships.get(t["township"])
+        if township is None:
+            err("township", f"本单位没有名为“{t['township']}”的镇街")
+    person["township"] = township
+
+    seats: list[tuple[Congress, Term]] = []
+    levels_text = [x for x in LIST_SPLIT.split(t.get("levels", "")) if x]
+    terms_text = [x for x in LIST_SPLIT.split(t.get("terms", "")) if x]
+    levels = []
+    if not levels_text:
+        err("levels", "代表层级不能为空")
+    for x in levels_text:
+        level = parse_level(x)
+        if level is None:
+            err("levels", f"代表层级“{x}”无法识别，应为全国、省、市、县、乡镇之一")
+        elif level in levels:
+            err("levels", f"代表层级“{x}”重复")
+        else:
+            levels.append(level)
+    numbers = [parse_term(x) for x in terms_text]
+    if not terms_text:
+        err("terms", "届次不能为空")
+    elif None in numbers:
+        err("terms", f"届次“{t['terms']}”格式不正确，应如“第十八届”或“18”")
+    elif len(numbers) not in (1, len(levels_text)):
+        err("terms", "届次的个数应为一个，或与代表层级一一对应")
+    elif len(levels) == len(levels_text):
+        if len(numbers) == 1:
+            numbers = numbers * len(levels)
+        for level, number in zip(levels, numbers, strict=True):
+            congress, reason = ctx.seat_congress(level, township)
+            if congress is None:
+                if level != Congress.Level.TOWNSHIP or t.get("township") == "" or township is not None:
+                    err("levels", reason)
+                continue
+            term = ctx.terms.get((congress.pk, number))
+            if term is None:
+                err("terms", f"{congress}没有第{number}届的记录")
+                continue
+            seats.append((congress, term))
+
+    groups = []
+    for name in [x for x in LIST_SPLIT.split(t.get("groups", "")) if x]:
+        group = ctx.group(name)
+        if group is None:
+            err("groups", f"没有名为“{name}”的代表小组")
+        elif group == "ambiguous":
+            err("groups", f"有多个名为“{name}”的代表小组，无法确定")
+        elif group not in groups:
+            groups.append(group)
+
+    for key in ("ethnicity", "party", "education", "workplace"):
+        person[key] = t.get(key, "")
+
+    if len(errors) > start:
+        return None
+    return RowPlan(
+        row=number,
+        person=person,
+        id_hash=crypto.keyed_hash(id_number),
+        seats=seats,
+        district=t.get("district", ""),
+        township=township,
+        groups=groups,
+    )
+
+
+def check(fileobj, *, congress: Congress) -> ImportResult:
+    """The dry run: read and check every row; nothing is written. ImportRejected for an unreadable file."""
+    rows = read_rows(fileobj)
+    result = ImportResult(rows=len(rows))
+    if not rows:
+        result.errors.append(RowError(2, "", "文件中没有数据行"))
+        return result
+    ctx = Context(congress)
+    first_row_of: dict[str, int] = {}
+    for number, raw in rows:
+        plan = _check_row(number, raw, ctx, result.errors)
+        if plan is None:
+            continue
+        if plan.id_hash in first_row_of:
+            result.errors.append(
+                RowError(number, "身份证号", f"与第{first_row_of[plan.id_hash]}行是同一人，每人只填一行")
+            )
+            continue
+        first_row_of[plan.id_hash] = number
+        result.plans.append(plan)
+    return result
+
+
+# --- writing -----------------------------------------------------------------------------------------------------
+
+
+def _person_changes(person: Person, data: dict) -> dict:
+    """The fields of `data` that would change `person`; blank cells never overwrite what the roster holds."""
+    out = {}
+    for key, value in data.items():
+        if key == "id_number" or value in ("", None):
+            continue
+        current = person.township if key == "township" else getattr(person, key)
+        if current != value:
+            out[key] = value
+    return out
+
+
+def run(fileobj, *, congress: Congress, actor, dry_run: bool = False, filename: str = "") -> ImportResult:
+    """Check the file; unless it is a dry run or a row is bad, write every row in one transaction."""
+    result = check(fileobj, congress=congress)
+    if dry_run or not result.ok:
+        return result
+    with transaction.atomic():
+        existing = {
+            p.id_number_hash: p
+            for p in Person.objects.select_for_update().filter(id_number_hash__in=[p.id_hash for p in result.plans])
+        }
+        seats = {
+            (s.person_id, s.congress_id, s.term_id): s
+            for s in Seat.objects.filter(person__in=existing.values()).select_related("congress", "term", "person")
+        }
+        memberships = set(
+            GroupMembership.objects.filter(person__in=existing.values()).values_list("group_id", "person_id")
+        )
+        for plan in result.plans:
+            person = existing.get(plan.id_hash)
+            if person is None:
+                data = {**plan.person, "ethnicity": plan.person["ethnicity"] or "汉族"}
+                person = services.create_person(actor=actor, data=data, note="Excel导入")
+                result.new_persons += 1
+            else:
+                changes = _person_changes(person, plan.person)
+                if changes:
+                    services.update_person(person, actor=actor, data=changes, note="Excel导入")
+                    result.updated_persons += 1
+            for seat_congress, term in plan.seats:
+                delegation = plan.township if seat_congress.pk == congress.pk else None
+                seat = seats.get((person.pk, seat_congress.pk, term.pk))
+                if seat is None:
+                    services.add_seat(
+                        person,
+                        actor=actor,
+                        data={
+                            "congress": seat_congress,
+                            "term": term,
+                            "district": plan.district,
+                            "delegation": delegation,
+                            "start": term.start,
+                        },
+                        note=f"Excel导入 代表资格：{seat_congress}{term}",
+                    )
+                    result.new_seats += 1
+                else:
+                    changes = {}
+                    if plan.district and seat.district != plan.district:
+                        changes["district"] = plan.district
+                    if delegation is not None and seat.delegation_id != delegation.pk:
+                        changes["delegation"] = delegation
+                    if changes:
+                        services.update_seat(seat, actor=actor, data=changes)
+                        result.updated_seats += 1
+            for group in plan.groups:
+                if (group.pk, person.pk) not in memberships:
+                    services.add_member(group, person, actor=actor)
+                    memberships.add((group.pk, person.pk))
+                    result.new_memberships += 1
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.IMPORT,
+            obj=congress,
+            note=f"导入代表名册{('《' + filename + '》') if filename else ''}：{result.summary}",
+        )
+        result.written = True
+    return result

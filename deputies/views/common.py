@@ -1,0 +1,60 @@
+"""What every roster page shares: the role checks and the audit history as shown on an object's page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core import audit
+
+from .. import permissions
+from ..services import FIELD_LABELS
+
+
+def roster_view(view):
+    """Logged in, and a role that may open the roster at all (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_view_roster(request.user):
+            raise PermissionDenied("您的角色无权查看代表名册")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def require_edit(user) -> None:
+    if not permissions.can_edit_roster(user):
+        raise PermissionDenied("您的角色无权修改代表名册")
+
+
+def history_rows(obj) -> list[dict]:
+    """The object's audit entries, newest first, each change as (label, old, new). Personal data was masked when
+    the entry was written."""
+    rows = []
+    for entry in audit.history(obj)[:200]:
+        changes = [
+            (FIELD_LABELS.get(name, name), _show(old), _show(new)) for name, (old, new) in sorted(entry.changes.items())
+        ]
+        rows.append({"entry": entry, "changes": changes})
+    return rows
+
+
+def _show(value) -> str:
+    if value in (None, "", []):
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (or on the form when it names none)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
