@@ -82,3 +82,25 @@ def can_see_lead_phone(user, suggestion: Suggestion) -> bool:
     if user.unit_id and user.role_set & UNIT_ROLES:
         return suggestion.assignments.filter(unit_id=user.unit_id).exists()
     return False
+
+
+def visible_attachments(user):
+    """Files of the suggestions `user` sees. A unit sees only the files of its own assignments (and the item's own
+    materials); a deputy whose suggestion was merged also reads the answer letters of the main item."""
+    from .models import Attachment
+
+    if not user.is_authenticated:
+        return Attachment.objects.none()
+    cond = Q(suggestion__in=visible_suggestions(user))
+    unit_only = user.unit_id and user.role_set & UNIT_ROLES and not user.has_role(*WHOLE_OFFICE_ROLES, Role.ADMIN)
+    if unit_only and not user.is_superuser:
+        own = Q(assignment__isnull=True) | Q(assignment__unit_id=user.unit_id)
+        if user.person_id:
+            own |= Q(suggestion__lead_deputy_id=user.person_id)
+        cond &= own
+    if user.person_id:
+        cond |= Q(
+            kind=Attachment.Kind.ANSWER_LETTER,
+            suggestion__merged_items__lead_deputy_id=user.person_id,
+        )
+    return Attachment.objects.filter(cond).distinct()
