@@ -57,3 +57,54 @@ def managed_congresses(user):
     scope = office_congress_ids(user)
     qs = Congress.objects.filter(is_managed=True)
     return qs if scope is ALL else qs.filter(pk__in=scope)
+
+
+def is_system_admin(user) -> bool:
+    """A system administrator: the superuser or a user with the admin role."""
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN)))
+
+
+def readable_congress_ids(user) -> set[int] | _All:
+    """Congresses whose organisation (terms, meetings, committees, units) `user` may read: the office scope, or for
+    the other roles (handling units, liaisons, deputies) the congress the user belongs to."""
+    scope = office_congress_ids(user)
+    if scope is ALL or scope:
+        return scope
+    return {user.congress_id} if user.is_authenticated and user.congress_id else set()
+
+
+def can_manage_congress(user, congress_id: int | None) -> bool:
+    """Whether `user` keeps the organisation records of one congress: system administrators, and the office staff
+    of that very congress (an upper office reads a lower one's records but does not keep them)."""
+    if is_system_admin(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and congress_id is not None
+        and user.congress_id == congress_id
+        and user.has_role(Role.STAFF, Role.TOWN_STAFF)
+    )
+
+
+def readable_area_ids(user) -> set[int] | _All:
+    """Administrative areas `user` may read: the areas of the readable congresses and every area below them."""
+    from organization.models import Area
+
+    scope = readable_congress_ids(user)
+    if scope is ALL:
+        return ALL
+    frontier = set(Congress.objects.filter(pk__in=scope, area__isnull=False).values_list("area_id", flat=True))
+    ids = set(frontier)
+    while frontier:  # one query per level of the area tree (county → township → village)
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def manageable_congresses(user):
+    """The congresses whose organisation records `user` keeps (see can_manage_congress)."""
+    if is_system_admin(user):
+        return Congress.objects.all()
+    if user.is_authenticated and user.congress_id and user.has_role(Role.STAFF, Role.TOWN_STAFF):
+        return Congress.objects.filter(pk=user.congress_id)
+    return Congress.objects.none()

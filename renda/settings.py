@@ -205,6 +205,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "AreaLevelEnum": "organization.models.Area.Level",
+        "CongressLevelEnum": "organization.models.Congress.Level",
+        "UnitKindEnum": "organization.models.HandlingUnit.Kind",
+        "GroupKindEnum": "deputies.models.ActivityGroup.Kind",
+    },
 }
 API_TOKEN_TTL_HOURS = envint("API_TOKEN_TTL_HOURS", 12)
 

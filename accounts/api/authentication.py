@@ -1,16 +1,13 @@
 """Expiring API tokens: `Authorization: Token <key>`; only the key's SHA-256 digest is stored."""
 
-import hashlib
-
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from accounts.models import ApiToken
+from accounts.services import token_digest as digest
 
-
-def digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+__all__ = ["ExpiringTokenAuthentication", "digest"]
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):

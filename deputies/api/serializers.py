@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.scopes import managed_congresses
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedPrimaryKeyRelatedField, TextField
 from deputies import permissions
 from deputies.models import ActivityGroup, Composition, Person, Seat
 from organization.models import Area, CommitteeMember, Congress, Term
@@ -38,10 +38,10 @@ class SeatBriefSerializer(serializers.ModelSerializer):
     """A seat inside a person: congress, level, term and status."""
 
     name = serializers.CharField(source="__str__", read_only=True)
-    congress_name = serializers.CharField(source="congress.__str__", read_only=True)
+    congress_name = TextField(source="congress")
     level = serializers.ChoiceField(source="congress.level", choices=Congress.Level.choices, read_only=True)
     level_label = serializers.CharField(read_only=True)
-    term_name = serializers.CharField(source="term.__str__", read_only=True)
+    term_name = TextField(source="term")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -196,7 +196,7 @@ class GroupSerializer(serializers.ModelSerializer):
     """An activity group (代表小组)."""
 
     congress = ScopedPrimaryKeyRelatedField(managed_congresses, queryset=Congress.objects.all())
-    congress_name = serializers.CharField(source="congress.__str__", read_only=True)
+    congress_name = TextField(source="congress")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     area = ScopedPrimaryKeyRelatedField(
         permissions.visible_townships, queryset=Area.objects.all(), allow_null=True, required=False, label="所属镇街"

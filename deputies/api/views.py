@@ -144,7 +144,9 @@ class GroupViewSet(RosterViewSet):
         return permissions.visible_groups(user)
 
     def optimise(self, qs):
-        qs = qs.select_related("congress", "area", "convener", "liaison").annotate(member_count=Count("memberships"))
+        qs = qs.select_related("congress", "area", "convener", "liaison")
+        # A GROUP BY drops the model's default ordering: keep it explicit for stable pages.
+        qs = qs.annotate(member_count=Count("memberships")).order_by(*ActivityGroup._meta.ordering)
         if self.action != "list":
             qs = qs.prefetch_related(
                 Prefetch("members", queryset=Person.objects.only("id", "name").order_by("name_initials", "id")),
