@@ -130,3 +130,21 @@ class Flow:
 @pytest.fixture
 def flow(world, people) -> Flow:
     return Flow(world, people)
+
+
+@pytest.fixture
+def api():
+    """api(user) → a DRF client logged in as `user`."""
+    from rest_framework.test import APIClient
+
+    def _client(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return _client
+
+
+def act(client, suggestion, path, **body):
+    """POST /api/v1/suggestions/{id}/{path}/ with a JSON body."""
+    return client.post(f"/api/v1/suggestions/{suggestion.pk}/{path}/", body, format="json")
