@@ -309,6 +309,7 @@ def _check_row(number: int, raw: dict, ctx: Context, errors: list[RowError]) -> 
     id_number = idcard.normalise(t.get("id_number", ""))
     if isinstance(raw.get("id_number"), float | int) and len(id_number) != 18:
         err("id_number", "身份证号被 Excel 存成了数字，请将该列设为文本格式后重新填写")
+        id_number = ""
     elif not id_number:
         err("id_number", "身份证号不能为空")
     else:
@@ -377,15 +378,16 @@ def _check_row(number: int, raw: dict, ctx: Context, errors: list[RowError]) -> 
     elif len(levels) == len(levels_text):
         if len(numbers) == 1:
             numbers = numbers * len(levels)
-        for level, number in zip(levels, numbers, strict=True):
+        for level, term_number in zip(levels, numbers, strict=True):
             congress, reason = ctx.seat_congress(level, township)
             if congress is None:
-                if level != Congress.Level.TOWNSHIP or t.get("township") == "" or township is not None:
+                # An unknown township was reported already; do not report it twice.
+                if level != Congress.Level.TOWNSHIP or not (t.get("township") and township is None):
                     err("levels", reason)
                 continue
-            term = ctx.terms.get((congress.pk, number))
+            term = ctx.terms.get((congress.pk, term_number))
             if term is None:
-                err("terms", f"{congress}没有第{number}届的记录")
+                err("terms", f"{congress}没有第{term_number}届的记录")
                 continue
             seats.append((congress, term))
 
