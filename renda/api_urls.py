@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("organization.api.urls")),
     path("", include("deputies.api.urls")),
     path("", include("suggestions.api.urls")),
+    path("", include("suggestions.stats_api_urls")),
     path("", include("core.api.urls")),
     path("", include("duties.api.urls")),
+    path("", include("training.api.urls")),
 ]
