@@ -13,6 +13,10 @@ def navigation(request):
     if can_view_roster(user):
         items.append(("代表名册", reverse("deputies:list")))
         items.append(("代表小组", reverse("deputies:group_list")))
+    from training.permissions import can_view_office_pages as can_view_training
+
+    if can_view_training(user):
+        items.append(("培训", reverse("training:list")))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),

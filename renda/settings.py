@@ -254,6 +254,14 @@ SMS_BACKEND = env("SMS_BACKEND", "core.sms.LoggingSMSBackend")
 # An upper congress's office may read the records of the congresses below it.
 RENDA_UPPER_READS_LOWER = envbool("RENDA_UPPER_READS_LOWER", True)
 
+# Training (local rules): a deputy outside a session's target who scans its code is refused or checked in and
+# flagged for staff; the check-in code rotates every window (the previous window stays valid); late after the grace.
+TRAINING_OUTSIDE_TARGET = env("TRAINING_OUTSIDE_TARGET", "flag")
+if TRAINING_OUTSIDE_TARGET not in ("refuse", "flag"):
+    raise ImproperlyConfigured("TRAINING_OUTSIDE_TARGET must be 'refuse' or 'flag'.")
+TRAINING_QR_WINDOW_SECONDS = envint("TRAINING_QR_WINDOW_SECONDS", 60)
+TRAINING_LATE_GRACE_MINUTES = envint("TRAINING_LATE_GRACE_MINUTES", 15)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
