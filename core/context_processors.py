@@ -17,6 +17,9 @@ def navigation(request):
 
     if can_view_training(user):
         items.append(("培训", reverse("training:list")))
+    from suggestions.views.common import suggestion_nav
+
+    items.extend(suggestion_nav(user))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),

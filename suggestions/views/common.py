@@ -1,0 +1,250 @@
+"""What every suggestion page shares: role gates, scoped lookups (404 outside the user's scope), deadline marks,
+the 403/409 pages and putting a service's ValidationError next to the form's fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Aggregate, CharField, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.models import UNIT_ROLES, Role
+
+from .. import permissions
+from ..models import Answer, Assignment, Suggestion
+
+NEAR_DUE_DAYS = 15
+DEAD_ASSIGNMENT_STATES = (Assignment.State.RETURNED, Assignment.State.RELAYED, Assignment.State.CANCELLED)
+OFFICE_LIST_ROLES = (Role.ADMIN, Role.STAFF, Role.TOWN_STAFF, Role.LEADER, Role.COMMITTEE)
+
+
+def is_deputy_only(user) -> bool:
+    """A deputy with no other role uses the phone layout."""
+    return user.has_role(Role.DEPUTY) and not (user.role_set - {Role.DEPUTY}) and not user.is_superuser
+
+
+def is_unit_only(user) -> bool:
+    return bool(user.unit_id and user.role_set & UNIT_ROLES) and not user.has_role(*OFFICE_LIST_ROLES)
+
+
+def can_open_lists(user) -> bool:
+    return user.is_superuser or user.has_role(*OFFICE_LIST_ROLES)
+
+
+def office_view(view):
+    """Office staff (代表工委 or township staff) only; anyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.is_office(request.user):
+            raise PermissionDenied("只有代表工委工作人员可以使用此功能")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def list_view(view):
+    """Office, leaders and committees: the lists of suggestions in their scope."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_open_lists(request.user):
+            raise PermissionDenied("您的角色无权查看建议列表")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def unit_view(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.unit_id and request.user.role_set & UNIT_ROLES):
+            raise PermissionDenied("只有承办单位人员可以使用此功能")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def deputy_view(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.person_id:
+            raise PermissionDenied("只有人大代表可以使用此功能")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- scoped lookups -------------------------------------------------------------------------------------------------
+
+
+def get_suggestion(user, pk) -> Suggestion:
+    qs = permissions.visible_suggestions(user).select_related(
+        "congress",
+        "meeting__term",
+        "category",
+        "committee",
+        "lead_deputy",
+        "merged_into",
+        "key_leader",
+        "key_committee",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_assignment(user, pk) -> Assignment:
+    qs = permissions.visible_assignments(user).select_related("unit", "suggestion__lead_deputy", "suggestion__congress")
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_answer(user, pk) -> Answer:
+    qs = Answer.objects.filter(assignment__in=permissions.visible_assignments(user)).select_related(
+        "assignment__unit", "assignment__suggestion__lead_deputy", "assignment__suggestion__congress", "letter"
+    )
+    answer = get_object_or_404(qs, pk=pk)
+    # Only the unit and the office see an answer before its sign-off.
+    if answer.status != Answer.Status.SENT and not (
+        permissions.is_office(user, answer.assignment.suggestion) or permissions.is_unit_user(user, answer.assignment)
+    ):
+        from django.http import Http404
+
+        raise Http404("答复不存在")
+    return answer
+
+
+# --- deadlines ------------------------------------------------------------------------------------------------------
+
+
+def due_mark(due: dt.date | None, *, today: dt.date | None = None, open_: bool = True) -> tuple[str, str] | None:
+    """('overdue', '逾期N天') past the due date, ('near', '临期N天') within NEAR_DUE_DAYS, else None."""
+    if due is None or not open_:
+        return None
+    today = today or timezone.localdate()
+    days = (due - today).days
+    if days < 0:
+        return ("overdue", f"逾期{-days}天")
+    if days <= NEAR_DUE_DAYS:
+        return ("near", f"临期（剩{days}天）" if days else "今日到期")
+    return None
+
+
+# --- aggregates for lists (one query for the rows, however many) ---------------------------------------------------
+
+SEP = "\x1f"
+
+
+class StringList(Aggregate):
+    """Values of a group joined by a separator (STRING_AGG; GROUP_CONCAT on the SQLite demo)."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(SEP), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+ROLE_LABELS = dict(Assignment.Role.choices)
+
+
+def with_handling(qs):
+    """Annotate suggestions with their current round's units ('lead:县教育局…') and the earliest open due date."""
+    live = Assignment.objects.filter(suggestion=OuterRef("pk"), round=OuterRef("round")).exclude(
+        state__in=DEAD_ASSIGNMENT_STATES
+    )
+    units = (
+        live.order_by()
+        .values("suggestion")
+        .annotate(v=StringList(Concat("role", Value(":"), "unit__name", output_field=CharField())))
+        .values("v")
+    )
+    due = (
+        live.filter(state__in=Assignment.OPEN_STATES)
+        .order_by()
+        .values("suggestion")
+        .annotate(d=Min("due_date"))
+        .values("d")
+    )
+    return qs.annotate(unit_summary=Subquery(units), next_due=Subquery(due))
+
+
+def unit_labels(summary: str | None) -> list[str]:
+    out = []
+    for item in (summary or "").split(SEP):
+        if ":" in item:
+            role, name = item.split(":", 1)
+            out.append(f"{name}（{ROLE_LABELS.get(role, role)}）")
+    return out
+
+
+# --- errors ---------------------------------------------------------------------------------------------------------
+
+
+def add_service_errors(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError next to the form's fields (or on the form when it names none)."""
+    aliases = aliases or {}
+    if form is None:
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            name = aliases.get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def problem_page(request, status: int, message: str, back: str | None = None):
+    """The 403/409 page: what went wrong, in Chinese, and a way back."""
+    template = "suggestions/m_problem.html" if is_deputy_only(request.user) else "suggestions/problem.html"
+    titles = {403: "无权操作", 409: "当前状态不允许此操作", 400: "无法办理"}
+    return render(
+        request,
+        template,
+        {"status": status, "title": titles.get(status, "无法办理"), "message": message, "back": back},
+        status=status,
+    )
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def attachment_disposition(name: str, inline: bool = False) -> str:
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename*=UTF-8''{quote(name)}"
+
+
+def suggestion_nav(user) -> list[tuple[str, str]]:
+    """Navigation entries of the suggestion screens for this user's roles (core.context_processors)."""
+    from django.urls import reverse
+
+    items = []
+    if permissions.is_office(user):
+        items.append(("建议办理", reverse("suggestions:review")))
+        items.append(("全部建议", reverse("suggestions:list")))
+    elif user.has_role(Role.LEADER):
+        items.append(("重点督办", reverse("suggestions:key")))
+        items.append(("代表建议", reverse("suggestions:list")))
+    elif user.has_role(Role.COMMITTEE):
+        items.append(("对口建议", reverse("suggestions:list")))
+    if user.unit_id and user.role_set & UNIT_ROLES:
+        items.append(("待办建议", reverse("suggestions:todo")))
+    if user.person_id:
+        items.append(("我的建议", reverse("suggestions:mine")))
+    return items
