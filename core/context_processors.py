@@ -13,6 +13,10 @@ def navigation(request):
     if can_view_roster(user):
         items.append(("代表名册", reverse("deputies:list")))
         items.append(("代表小组", reverse("deputies:group_list")))
+    from organization.permissions import can_open_pages as can_view_organization
+
+    if can_view_organization(user):
+        items.append(("组织机构", reverse("organization:congress_list")))
     from training.permissions import can_view_office_pages as can_view_training
 
     if can_view_training(user):

@@ -7,7 +7,9 @@ congress tree (a county's congress is the parent of its townships' congresses).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -83,6 +85,9 @@ class Congress(models.Model):
 
     def current_term(self, on: dt.date | None = None) -> Term | None:
         on = on or dt.date.today()
+        if hasattr(self, "_prefetched_objects_cache") and "terms" in self._prefetched_objects_cache:
+            current = [t for t in self.terms.all() if t.covers(on)]
+            return max(current, key=lambda t: t.number, default=None)
         return self.terms.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on)).order_by("-number").first()
 
 
@@ -103,6 +108,64 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"第{chinese_number(self.number)}届"
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def covers(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+    def clean(self) -> None:
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": "届期结束日期不能早于开始日期。"})
+        if self.congress_id and self.start:
+            others = Term.objects.filter(congress_id=self.congress_id).exclude(pk=self.pk)
+            end = self.end or dt.date.max
+            overlap = others.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=self.start)).first()
+            if overlap:
+                raise ValidationError(f"与{overlap}的届期（{overlap.start} 至 {overlap.end or '今'}）重叠。")
+
+    def session_state(self, on: dt.date | None = None) -> SessionState:
+        """Which meeting is in session on `on`, or the recess (闭会期间) between the last and the next one.
+        Uses prefetched meetings when there are any."""
+        on = on or dt.date.today()
+        meetings = sorted(self.meetings.all(), key=lambda m: m.start)
+        current = next((m for m in meetings if m.start <= on <= m.end), None)
+        previous = [m for m in meetings if m.end < on]
+        upcoming = [m for m in meetings if m.start > on]
+        return SessionState(
+            term=self,
+            current=current,
+            previous=previous[-1] if previous else None,
+            next=upcoming[0] if upcoming else None,
+        )
+
+
+@dataclass
+class SessionState:
+    """A term on one day: in session (`current`), or in recess after `previous` and before `next`."""
+
+    term: Term
+    current: Meeting | None
+    previous: Meeting | None
+    next: Meeting | None
+
+    @property
+    def in_session(self) -> bool:
+        return self.current is not None
+
+    @property
+    def label(self) -> str:
+        if self.current:
+            return f"{self.current}会期中（{self.current.start:%m月%d日}至{self.current.end:%m月%d日}）"
+        if self.previous and self.next:
+            return f"闭会期间（{self.previous}闭幕后，{self.next}定于{self.next.start:%Y年%m月%d日}开幕）"
+        if self.previous:
+            return f"闭会期间（{self.previous}闭幕后）"
+        if self.next:
+            return f"{self.term}首次会议定于{self.next.start:%Y年%m月%d日}开幕"
+        return f"{self.term}尚未安排会议"
 
 
 class Meeting(models.Model):
@@ -133,6 +196,21 @@ class Meeting(models.Model):
     @property
     def congress_id(self) -> int:
         return self.term.congress_id
+
+    def clean(self) -> None:
+        if not (self.start and self.end and self.term_id):
+            return
+        if self.end < self.start:
+            raise ValidationError({"end": "闭幕日期不能早于开幕日期。"})
+        term = self.term
+        if self.start < term.start or (term.end and self.end > term.end):
+            raise ValidationError(f"会议日期须在{term}届期内（{term.start} 至 {term.end or '今'}）。")
+        others = Meeting.objects.filter(term_id=self.term_id).exclude(pk=self.pk)
+        if self.number and others.filter(number=self.number).exists():
+            raise ValidationError({"number": f"{term}已有第{chinese_number(self.number)}次会议。"})
+        overlap = others.filter(start__lte=self.end, end__gte=self.start).first()
+        if overlap:
+            raise ValidationError(f"与{overlap}（{overlap.start} 至 {overlap.end}）的会期重叠。")
 
 
 class SpecialCommittee(models.Model):
