@@ -5,8 +5,8 @@ Counting rules (issue 3, domain.md):
 - Assigned = past acceptance: 办理中, 已答复, 已测评, 已办结. A merged original (已并案) counts once per original,
   through its main item (the handling, answer and contact are the main item's); its rating is its own, as each deputy
   rates the answer they received.
-- By unit: the unit's lead (主办) and split (分办) assignments, not co-handling (协办), nor an assignment it relayed,
-  returned or that was cancelled; the unit's own answer, contact and deadline count.
+- By unit: the unit's lead (主办) and split (分办) assignments of the first round, not co-handling (协办), nor an
+  assignment it relayed, returned or that was cancelled; the unit's own answer, contact and deadline count.
 - A survey rating (第三方测评) counts over the deputy's own where both exist. Items answered and never rated are 未评价,
   unless rules.rating_deemed_workdays deems them rated (as 满意) after that many working days.
 
@@ -209,7 +209,10 @@ def _sources(by_unit: bool) -> list[Source]:
             Source(Suggestion, "", "", None, Q(state__in=ASSIGNED_STATES)),
             Source(Suggestion, "", "merged_into__", None, Q(state=S.MERGED, merged_into__state__in=ASSIGNED_STATES)),
         ]
-    handling = Q(role__in=HANDLER_ROLES) & ~Q(state__in=NOT_HANDLING) & Q(suggestion__state__in=ASSIGNED_STATES)
+    # The first round's assignment: a re-handling round (重新办理) gives the same units new rows, counted once.
+    handling = (
+        Q(role__in=HANDLER_ROLES, round=1) & ~Q(state__in=NOT_HANDLING) & Q(suggestion__state__in=ASSIGNED_STATES)
+    )
     return [
         Source(Assignment, "suggestion__", "suggestion__", "", handling),
         Source(

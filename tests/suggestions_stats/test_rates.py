@@ -217,3 +217,19 @@ def test_the_query_count_does_not_grow_with_the_suggestions(build, scope, world)
     assert small == large
     assert max(large.values()) <= 6
     assert stats.compute(scope, 2026, today=TODAY).total.counts["assigned"] == 220
+
+
+def test_a_rehandled_item_counts_once_for_its_unit(build, scope, world):
+    sug = build(S.HANDLING, answered_on=dt.date(2026, 5, 1), ratings=[("unsatisfied", "deputy", 1)])
+    Suggestion.objects.filter(pk=sug.pk).update(round=2)
+    Assignment.objects.create(
+        suggestion=sug,
+        unit=world.unit,
+        role=Assignment.Role.LEAD,
+        state=Assignment.State.HANDLING,
+        round=2,
+        assigned_at=sug.assigned_at,
+        due_date=dt.date(2026, 7, 20),
+    )
+    report = stats.compute(scope, 2026, "unit", today=TODAY)
+    assert [(row.label, row.counts["assigned"], row.counts["answered"]) for row in report.rows] == [("县教育局", 1, 1)]
