@@ -56,6 +56,9 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = permissions.visible_townships(user).order_by("code", "pk")
+        # The office's scope follows a deputy's township until a seat is recorded, so it is needed from the start.
+        self.fields["township"].required = True
+        self.fields["township"].help_text = "代表所在或所属的镇（街道）"
         if self.instance.pk:
             self.initial["id_number"] = self.instance.id_number
             party = self.instance.party
@@ -145,6 +148,15 @@ class GroupForm(forms.ModelForm):
         self.fields["linked_members"].queryset = CommitteeMember.objects.filter(congress__in=congresses)
         if self.instance.pk:
             self.initial["linked_members"] = list(self.instance.linked_members.values_list("pk", flat=True))
+
+    def clean(self):
+        data = super().clean()
+        congress, name = data.get("congress"), data.get("name")
+        if congress and name:
+            clash = ActivityGroup.objects.filter(congress=congress, name=name).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("name", "本级人大已有同名的代表小组")
+        return data
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
