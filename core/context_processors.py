@@ -24,6 +24,10 @@ def navigation(request):
     from suggestions.views.common import suggestion_nav
 
     items.extend(suggestion_nav(user))
+    from duties.permissions import can_open_staff_pages as can_view_duties
+
+    if can_view_duties(user):
+        items.append(("履职管理", reverse("duties:record_list")))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
