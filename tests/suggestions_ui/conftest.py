@@ -94,7 +94,9 @@ class Drive:
 
     def to(self, state: str, s: Suggestion | None = None, *, unit=None, result_class="A", **kw) -> Suggestion:
         s = s or self.draft(**kw)
-        deputy = next(u for u in (self.c.deputy, self.c.cosigner, self.c.other_deputy) if u.person_id == s.lead_deputy_id)
+        deputy = next(
+            u for u in (self.c.deputy, self.c.cosigner, self.c.other_deputy) if u.person_id == s.lead_deputy_id
+        )
         unit = unit or self.w.unit
         start = self.ORDER.index(Suggestion.objects.get(pk=s.pk).state)
         for step in self.ORDER[start + 1 : self.ORDER.index(state) + 1]:
@@ -108,7 +110,10 @@ class Drive:
                 services.sign(self.lead_assignment(s, unit), actor=self._unit_user(unit))
             elif step == "answered":
                 ans = services.answer(
-                    self.lead_assignment(s, unit), actor=self._unit_user(unit), text="已增设护学岗。", result_class=result_class
+                    self.lead_assignment(s, unit),
+                    actor=self._unit_user(unit),
+                    text="已增设护学岗。",
+                    result_class=result_class,
                 )
                 services.approve_answer(ans, actor=self._unit_head(unit))
             elif step == "rated":
