@@ -100,11 +100,3 @@ def readable_area_ids(user) -> set[int] | _All:
         ids |= frontier
     return ids
 
-
-def manageable_congresses(user):
-    """The congresses whose organisation records `user` keeps (see can_manage_congress)."""
-    if is_system_admin(user):
-        return Congress.objects.all()
-    if user.is_authenticated and user.congress_id and user.has_role(Role.STAFF, Role.TOWN_STAFF):
-        return Congress.objects.filter(pk=user.congress_id)
-    return Congress.objects.none()

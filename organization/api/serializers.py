@@ -1,39 +1,51 @@
 from rest_framework import serializers
 
-from accounts.models import User
-from accounts.scopes import manageable_congresses
 from core.api.fields import ScopedPrimaryKeyRelatedField, TextField
+from deputies.models import ActivityGroup
+from organization import permissions
 from organization.models import Area, CommitteeMember, Congress, HandlingUnit, Meeting, SpecialCommittee, Term
 
 
-def _terms(user):
-    return Term.objects.filter(congress__in=manageable_congresses(user))
+def _editable_terms(user):
+    return Term.objects.filter(congress__in=permissions.editable_congresses(user))
 
 
-def _member_users(user):
-    return User.objects.filter(congress__in=manageable_congresses(user), is_active=True)
+def _kept_areas(user):
+    kept = permissions.kept_area_ids(user)
+    return Area.objects.all() if kept is permissions.ALL else Area.objects.filter(pk__in=kept)
 
 
-def _parent_areas(user):
-    from .views import writable_areas
+def _own_groups(user):
+    return ActivityGroup.objects.filter(congress__in=permissions.editable_congresses(user))
 
-    return writable_areas(user)
+
+class FixedOnUpdateMixin:
+    """Fields that are set when the record is created and never moved afterwards (its congress, its term)."""
+
+    fixed_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+            for name in self.fixed_on_update:
+                fields[name].read_only = True
+        return fields
 
 
 class AreaSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
-    parent = ScopedPrimaryKeyRelatedField(_parent_areas, queryset=Area.objects.all(), allow_null=True, required=False)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent = ScopedPrimaryKeyRelatedField(_kept_areas, queryset=Area.objects.all(), allow_null=True, required=False)
+    parent_name = TextField(source="parent")
 
     class Meta:
         model = Area
         fields = ["id", "name", "code", "level", "level_label", "parent", "parent_name", "is_street"]
-        validators = []  # full_clean in the service checks (parent, name) with the model's message
+        validators = []  # the service's full_clean checks (parent, name)
 
 
 class CongressSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    area_name = TextField(source="area")
     parent_name = TextField(source="parent")
 
     class Meta:
@@ -52,46 +64,33 @@ class CongressSerializer(serializers.ModelSerializer):
         ]
 
 
-class TermSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="__str__", read_only=True, help_text="如 第十八届")
-    congress = ScopedPrimaryKeyRelatedField(manageable_congresses, queryset=Congress.objects.all())
+class CongressOwnedSerializer(FixedOnUpdateMixin, serializers.ModelSerializer):
+    congress = ScopedPrimaryKeyRelatedField(permissions.editable_congresses, queryset=Congress.objects.all())
     congress_name = TextField(source="congress")
+    fixed_on_update = ("congress",)
+
+
+class TermSerializer(CongressOwnedSerializer):
+    name = serializers.CharField(read_only=True, help_text="如 第十八届")
 
     class Meta:
         model = Term
         fields = ["id", "name", "congress", "congress_name", "number", "start", "end"]
         validators = []
 
-    def validate(self, attrs):
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end": "结束日期不能早于开始日期。"})
-        return attrs
 
-
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(FixedOnUpdateMixin, serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="如 第十八届第三次会议")
-    term = ScopedPrimaryKeyRelatedField(_terms, queryset=Term.objects.all())
+    term = ScopedPrimaryKeyRelatedField(_editable_terms, queryset=Term.objects.all())
+    term_name = TextField(source="term")
     congress = serializers.IntegerField(source="term.congress_id", read_only=True)
     congress_name = TextField(source="term.congress")
+    fixed_on_update = ("term",)
 
     class Meta:
         model = Meeting
-        fields = ["id", "name", "term", "congress", "congress_name", "number", "start", "end"]
+        fields = ["id", "name", "term", "term_name", "congress", "congress_name", "number", "start", "end"]
         validators = []
-
-    def validate(self, attrs):
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end": "闭幕日期不能早于开幕日期。"})
-        return attrs
-
-
-class CongressOwnedSerializer(serializers.ModelSerializer):
-    congress = ScopedPrimaryKeyRelatedField(manageable_congresses, queryset=Congress.objects.all())
-    congress_name = TextField(source="congress")
 
 
 class CommitteeSerializer(CongressOwnedSerializer):
@@ -122,8 +121,11 @@ class UnitSerializer(CongressOwnedSerializer):
 
 
 class CommitteeMemberSerializer(CongressOwnedSerializer):
-    user = ScopedPrimaryKeyRelatedField(_member_users, queryset=User.objects.all(), allow_null=True, required=False)
+    groups = ScopedPrimaryKeyRelatedField(
+        _own_groups, queryset=ActivityGroup.objects.all(), many=True, required=False, help_text="联系的代表小组"
+    )
 
     class Meta:
         model = CommitteeMember
-        fields = ["id", "name", "congress", "congress_name", "title", "is_leader", "user"]
+        fields = ["id", "name", "congress", "congress_name", "title", "is_leader", "user", "groups"]
+        read_only_fields = ["user"]

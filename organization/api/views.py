@@ -1,9 +1,9 @@
 """The organisation API: areas, congresses, terms, meetings, special committees, handling units (承办单位) and
 standing-committee members.
 
-Anyone logged in reads the organisation of the congresses in their scope (accounts.scopes.readable_congress_ids: the
-office scope, or the user's own congress for units, liaisons and deputies). System administrators and the office
-staff of a congress keep its records (accounts.scopes.can_manage_congress); congresses themselves only the former.
+Reads go through organization.permissions (the office scope, or for units, liaisons and deputies their own congress);
+system administrators and the office staff of a congress keep its records (organization.permissions.can_edit),
+congresses themselves only the former. Writes call organization.services.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from accounts.models import Role
-from accounts.scopes import ALL, can_manage_congress, is_system_admin, readable_area_ids, readable_congress_ids
+from accounts.scopes import is_system_admin
 from core.api import records
 from core.api.viewsets import ScopedViewSet
+from deputies import permissions as roster_permissions
+from organization import permissions, services
 from organization.models import Area, CommitteeMember, Congress, HandlingUnit, Meeting, SpecialCommittee, Term
 
 from .filters import (
@@ -39,20 +41,8 @@ OFFICE_STAFF = (Role.STAFF, Role.TOWN_STAFF)
 
 
 def _is_office_staff(user) -> bool:
+    """A role that keeps organisation records somewhere (403 for the others before any object is looked at)."""
     return is_system_admin(user) or (bool(user.congress_id) and user.has_role(*OFFICE_STAFF))
-
-
-def _in(ids, field: str = "pk") -> dict:
-    return {} if ids is ALL else {f"{field}__in": ids}
-
-
-def writable_areas(user):
-    """Areas `user` may add areas under: all for administrators, the own congress's area and below for its staff."""
-    if is_system_admin(user):
-        return Area.objects.all()
-    if not _is_office_staff(user):
-        return Area.objects.none()
-    return Area.objects.filter(**_in(readable_area_ids(user)))
 
 
 def _summaries(noun: str) -> dict:
@@ -67,13 +57,13 @@ def _summaries(noun: str) -> dict:
 
 
 class OrganizationViewSet(ScopedViewSet):
-    """Records that belong to one congress through `congress_field`."""
+    """Records that belong to one congress."""
 
-    congress_field = "congress"
     noun = "该记录"
+    visible_function = None
 
     def visible(self, user):
-        return self.queryset.model.objects.filter(**_in(readable_congress_ids(user), self.congress_field))
+        return type(self).visible_function(user)
 
     def can_write(self, user) -> bool:
         return _is_office_staff(user)
@@ -82,13 +72,7 @@ class OrganizationViewSet(ScopedViewSet):
         return obj.congress_id
 
     def can_change(self, user, obj) -> bool:
-        return can_manage_congress(user, self.congress_of(obj))
-
-    def create_object(self, data):
-        return records.create_record(self.queryset.model, actor=self.request.user, data=data)
-
-    def update_object(self, instance, data):
-        return records.update_record(instance, actor=self.request.user, data=data)
+        return permissions.can_edit(user, self.congress_of(obj))
 
     def delete_object(self, instance):
         records.delete_record(instance, actor=self.request.user, label=self.noun)
@@ -101,23 +85,25 @@ class AreaViewSet(OrganizationViewSet):
     filterset_class = AreaFilter
     search_fields = ["name", "code"]
     noun = "该行政区划"
-
-    def visible(self, user):
-        return Area.objects.filter(**_in(readable_area_ids(user)))
+    visible_function = permissions.visible_areas
 
     def optimise(self, qs):
         return qs.select_related("parent")
 
     def can_change(self, user, obj) -> bool:
-        if is_system_admin(user):
-            return True
-        # The office keeps the areas below its own congress's area, not that area itself.
-        own_area = user.congress.area_id if user.congress_id else None
-        return _is_office_staff(user) and obj.pk != own_area and writable_areas(user).filter(pk=obj.pk).exists()
+        return permissions.can_edit_area(user, obj)
+
+    def create_object(self, data):
+        return services.create_area(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_area(instance, actor=self.request.user, **data)
 
 
 @extend_schema_view(**_summaries("人民代表大会"))
 class CongressViewSet(OrganizationViewSet):
+    """Congresses are set up by system administrators (no office keeps its own congress record)."""
+
     queryset = Congress.objects.all()
     serializer_class = CongressSerializer
     filterset_class = CongressFilter
@@ -125,13 +111,10 @@ class CongressViewSet(OrganizationViewSet):
     noun = "该人大"
 
     def visible(self, user):
-        readable = readable_congress_ids(user)
-        if readable is ALL:
-            return Congress.objects.all()
-        qs = Congress.objects.filter(pk__in=readable)
-        if user.has_role(*OFFICE_STAFF):
-            # Upper congresses kept only for seats (市/省/全国) are picked when recording a deputy's seats.
-            qs = Congress.objects.filter(pk__in=qs.values("pk")) | Congress.objects.filter(is_managed=False)
+        qs = permissions.visible_congresses(user)
+        if roster_permissions.can_view_roster(user):
+            # The upper congresses kept only for seats (市/省/全国) appear in the roster's seats.
+            qs = qs | roster_permissions.seat_congresses(user)
         return qs
 
     def optimise(self, qs):
@@ -143,6 +126,12 @@ class CongressViewSet(OrganizationViewSet):
     def can_change(self, user, obj) -> bool:
         return is_system_admin(user)
 
+    def create_object(self, data):
+        return records.create_record(Congress, actor=self.request.user, data=data)
+
+    def update_object(self, instance, data):
+        return records.update_record(instance, actor=self.request.user, data=data)
+
 
 @extend_schema_view(**_summaries("届"))
 class TermViewSet(OrganizationViewSet):
@@ -150,9 +139,16 @@ class TermViewSet(OrganizationViewSet):
     serializer_class = TermSerializer
     filterset_class = TermFilter
     noun = "该届"
+    visible_function = permissions.visible_terms
 
     def optimise(self, qs):
         return qs.select_related("congress")
+
+    def create_object(self, data):
+        return services.create_term(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_term(instance, actor=self.request.user, **data)
 
 
 @extend_schema_view(**_summaries("代表大会会议"))
@@ -160,15 +156,21 @@ class MeetingViewSet(OrganizationViewSet):
     queryset = Meeting.objects.all()
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
-    congress_field = "term__congress"
     ordering_fields = ["start", "id"]
     noun = "该次会议"
+    visible_function = permissions.visible_meetings
 
     def optimise(self, qs):
         return qs.select_related("term__congress")
 
     def congress_of(self, obj) -> int:
         return obj.term.congress_id
+
+    def create_object(self, data):
+        return services.create_meeting(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_meeting(instance, actor=self.request.user, **data)
 
 
 @extend_schema_view(**_summaries("专门委员会"))
@@ -178,9 +180,16 @@ class CommitteeViewSet(OrganizationViewSet):
     filterset_class = CommitteeFilter
     search_fields = ["name", "fields"]
     noun = "该专门委员会"
+    visible_function = permissions.visible_committees
 
     def optimise(self, qs):
         return qs.select_related("congress")
+
+    def create_object(self, data):
+        return services.create_committee(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_committee(instance, actor=self.request.user, **data)
 
 
 @extend_schema_view(**_summaries("承办单位"))
@@ -190,9 +199,16 @@ class UnitViewSet(OrganizationViewSet):
     filterset_class = UnitFilter
     search_fields = ["name", "head", "contact_person"]
     noun = "该承办单位"
+    visible_function = permissions.visible_units
 
     def optimise(self, qs):
         return qs.select_related("congress")
+
+    def create_object(self, data):
+        return services.create_unit(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_unit(instance, actor=self.request.user, **data)
 
 
 @extend_schema_view(**_summaries("常委会组成人员"))
@@ -202,6 +218,13 @@ class CommitteeMemberViewSet(OrganizationViewSet):
     filterset_class = CommitteeMemberFilter
     search_fields = ["name", "title"]
     noun = "该常委会组成人员"
+    visible_function = permissions.visible_members
 
     def optimise(self, qs):
-        return qs.select_related("congress")
+        return qs.select_related("congress").prefetch_related("groups")
+
+    def create_object(self, data):
+        return services.create_member(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_member(instance, actor=self.request.user, **data)
