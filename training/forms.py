@@ -72,6 +72,10 @@ class DayForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hours"].required = False
+        if not self.instance.pk:
+            # An empty extra row must stay "unchanged": no model default shown as initial hours.
+            self.initial.pop("hours", None)
+            self.fields["hours"].initial = None
 
     def clean(self):
         data = super().clean()

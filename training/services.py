@@ -121,11 +121,9 @@ def _clean_days(days: list[dict], planned_hours: Decimal) -> list[dict]:
     for d in days:
         if d["end_time"] <= d["start_time"]:
             raise ValidationError({"days": f"{d['date']:%Y-%m-%d} 的结束时间应晚于开始时间。"})
-    if not any(d.get("hours") for d in days):
-        # No hours per day given: the planned hours are shared evenly between the days.
-        share = (Decimal(planned_hours) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        days = [{**d, "hours": share} for d in days]
-    return days
+    # A day without its own hours gets an even share of the planned hours.
+    share = (Decimal(planned_hours) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return [{**d, "hours": d.get("hours") or share} for d in days]
 
 
 def _set_m2m(session: TrainingSession, data: dict) -> dict:

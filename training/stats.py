@@ -190,7 +190,9 @@ def figures(sessions, *, congress_ids, all_sessions=None, on: dt.date | None = N
 
     # By activity group (a deputy in two groups counts in both).
     groups = ActivityGroup.objects.filter(congress_id__in=congress_ids).annotate(
-        members=Count("memberships__person", filter=Q(memberships__person__in=deputies.values("pk")), distinct=True),
+        member_count=Count(
+            "memberships__person", filter=Q(memberships__person__in=deputies.values("pk")), distinct=True
+        ),
         covered=Count(
             "memberships__person",
             filter=Q(memberships__person__in=deputies.filter(attended_person).values("pk")),
@@ -206,9 +208,9 @@ def figures(sessions, *, congress_ids, all_sessions=None, on: dt.date | None = N
     out.by_group = [
         {
             "group": g.name,
-            "members": g.members,
+            "members": g.member_count,
             "covered": g.covered,
-            "coverage": _pct(g.covered, g.members),
+            "coverage": _pct(g.covered, g.member_count),
             "person_times": times_by_group.get(g.pk, 0),
         }
         for g in groups.order_by("name")
