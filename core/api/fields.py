@@ -13,7 +13,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         request = self.context.get("request")
-        if request is None or not getattr(request, "user", None):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
             return super().get_queryset().none()
         return self.scope(request.user)
 

@@ -192,3 +192,8 @@ def test_township_staff_cannot_add_an_out_of_scope_person_to_their_group(api, ma
     response = api(town).post(f"/api/v1/groups/{group.pk}/members/", {"person": roster["town_b"].pk}, format="json")
     assert response.status_code == 400
     assert not group.members.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/deputies/", "/api/v1/units/", "/api/v1/users/", "/api/v1/meetings/"])
+def test_an_anonymous_request_must_log_in(api, world, url):
+    assert api().get(url).status_code == 401
