@@ -10,7 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core import audit
 
 from .. import permissions
+from ..models import ActivityGroup, Person, Seat
 from ..services import FIELD_LABELS
+
+# Stored choice codes shown as their labels: {"status": {"active": "在任", …}, …}.
+CHOICE_LABELS = {
+    f.name: dict(f.choices)
+    for model in (Person, Seat, ActivityGroup)
+    for f in model._meta.fields
+    if f.choices and f.name != "gender"
+}
 
 
 def roster_view(view):
@@ -37,13 +46,16 @@ def history_rows(obj) -> list[dict]:
     rows = []
     for entry in audit.history(obj)[:200]:
         changes = [
-            (FIELD_LABELS.get(name, name), _show(old), _show(new)) for name, (old, new) in sorted(entry.changes.items())
+            (FIELD_LABELS.get(name, name), _show(old, name), _show(new, name))
+            for name, (old, new) in sorted(entry.changes.items())
         ]
         rows.append({"entry": entry, "changes": changes})
     return rows
 
 
-def _show(value) -> str:
+def _show(value, name: str = "") -> str:
+    if isinstance(value, str) and value in CHOICE_LABELS.get(name, {}):
+        return str(CHOICE_LABELS[name][value])
     if value in (None, "", []):
         return "（空）"
     if isinstance(value, list):

@@ -99,6 +99,19 @@ def test_adding_and_ending_a_seat_through_the_form(world, make_user, login):
     assert response.context["form"].errors["end"] == ["代表资格已不在任，请填写终止日期"]
     seat.refresh_from_db()
     assert seat.status == "active"
+    client.post(
+        reverse("deputies:seat_edit", args=[seat.pk]),
+        {
+            "congress": world.county.pk,
+            "term": world.term.pk,
+            "start": "2021-10-01",
+            "end": "2024-06-30",
+            "status": "resigned",
+            "status_reason": "工作调动",
+        },
+    )
+    html = client.get(reverse("deputies:detail", args=[person.pk])).content.decode()
+    assert "状态：在任 → 辞职" in html and "变动原因：（空） → 工作调动" in html
 
 
 def test_a_group_page_shows_members_convener_liaison_and_linked_committee_members(roster, world, make_user, login):
