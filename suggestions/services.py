@@ -572,6 +572,8 @@ def relay(assignment, *, actor, lead=None, co=(), splits=(), note: str = "") -> 
         raise ValidationError({"units": "不能转办给本单位"})
     if asg.role == AR.SPLIT:
         plan = [(u, r, p or asg.part) for u, r, p in plan]
+    elif asg.role == AR.CO:  # a co-handling office passes on a co-handling part only
+        plan = [(u, AR.CO, p) for u, _r, p in plan]
     old = asg.state
     asg.state = A.RELAYED
     if asg.signed_at is None:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from suggestions import services
 from suggestions.models import Answer, Assignment, Contact, Rating, Suggestion, Supervision, Transition
 
 from .conftest import act
@@ -216,3 +217,35 @@ def test_a_unit_requests_and_staff_grant_an_extension(world, flow, people, api):
     assert r.status_code == 200, r.content
     asg.refresh_from_db()
     assert asg.due_date == wanted
+
+
+def test_the_list_filters_by_year_state_unit_overdue_key_and_number(world, flow, people, api):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 1, 20, 10, tzinfo=dt.UTC), tick=False):
+        late = flow.to("handling", title="关于城区停车难的建议")  # due 20 April 2026: overdue now
+    answered = flow.to("answered", title="关于乡村道路养护的建议")
+    other = flow.to("accepted", title="关于医疗的建议")
+    services.assign(other, actor=people.staff, lead=world.other_unit)
+    services.mark_key(other, actor=people.staff, leader=people.leader_member)
+    client = api(people.staff)
+
+    def found(query):
+        r = client.get(f"/api/v1/suggestions/?{query}")
+        assert r.status_code == 200, r.content
+        return {row["id"] for row in r.json()["results"]}
+
+    assert found("year=2026") == {late.pk, answered.pk, other.pk}
+    assert found("year=2025") == set()
+    assert found("state=answered") == {answered.pk}
+    assert found("state=handling&state=answered") == {late.pk, answered.pk, other.pk}
+    assert found(f"unit={world.other_unit.pk}") == {late.pk, answered.pk, other.pk}  # co-handler of the first two
+    assert found(f"unit={people.third_unit.pk}") == set()
+    assert found("overdue=true") == {late.pk}
+    assert found("is_key=true") == {other.pk}
+    assert found("search=停车") == {late.pk}
+    assert found(f"search=第{answered.number}号") == {answered.pk}
+    assert found(f"category={people.category.pk}&committee={world.committee.pk}") == {late.pk, answered.pk, other.pk}
+    todo = api(people.unit_staff).get("/api/v1/assignments/?open=true").json()["results"]
+    assert [row["suggestion"] for row in todo] == [late.pk]
+    assert todo[0]["overdue"] is True and todo[0]["days_left"] < 0
