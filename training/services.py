@@ -6,8 +6,9 @@ Enrolment transitions (one table, below): invited → confirmed | leave requeste
 refused (by staff); a refused or approved leave may be turned back into "confirmed" by the deputy.
 
 Attendance feeds the deputy's archive: `attendance_duty_payload(checkin)` says what a duty record (学习培训) needs,
-and `deputies.duties.record_duty(**payload)` is called when that module exists (the duties issue provides it; until
-then nothing is recorded and check-in works the same).
+and `record_duty(**payload)` is called when the duty archive's service exists (`deputies.duties`, or
+`duties.services` where the duties issue put it; looked up with importlib, so without it check-in works the same
+and nothing is recorded).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+import inspect
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -352,19 +354,39 @@ def attendance_duty_payload(checkin: CheckIn) -> dict:
     }
 
 
-def _record_duty(checkin: CheckIn) -> None:
-    """Hand the attendance to the duty archive when its service exists (deputies.duties.record_duty, from the
-    duties issue). Looked up at run time so this app works before and after that module lands."""
-    try:
-        spec = importlib.util.find_spec("deputies.duties")
-    except ModuleNotFoundError:
-        spec = None
-    if spec is None:
+# Where the duty archive's service may live: the name this app was promised first, then the duties app's service.
+DUTY_SERVICE_MODULES = ("deputies.duties", "duties.services")
+
+
+def _duty_service():
+    for name in DUTY_SERVICE_MODULES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            record_duty = getattr(importlib.import_module(name), "record_duty", None)
+            if record_duty is not None:
+                return record_duty
+    return None
+
+
+def _record_duty(checkin: CheckIn, *, actor) -> None:
+    """Hand the attendance to the duty archive when its service exists (`record_duty` in deputies.duties or
+    duties.services), looked up at run time so this app works with or without it. Called inside the check-in's
+    transaction: a check-in and its duty record are saved together or not at all. The duty service is idempotent
+    on `source`, so a repeated call never makes a second record."""
+    record_duty = _duty_service()
+    if record_duty is None:
         return
-    module = importlib.import_module("deputies.duties")
-    record_duty = getattr(module, "record_duty", None)
-    if record_duty is not None:
-        record_duty(**attendance_duty_payload(checkin))
+    payload = attendance_duty_payload(checkin)
+    accepted = inspect.signature(record_duty).parameters
+    if "actor" in accepted:
+        # A scanned code is the system's proof of attendance; a manual check-in is vouched for by the staff member.
+        payload["actor"] = actor if checkin.method == CheckIn.Method.MANUAL else None
+    if "place" in accepted:
+        payload["place"] = checkin.day.place
+    record_duty(**payload)
 
 
 def _enrol_on_the_spot(session: TrainingSession, person: Person, *, outside: bool) -> Enrolment:
@@ -387,7 +409,7 @@ def _create_checkin(enrolment: Enrolment, day: TrainingDay, *, actor, note: str,
     checkin.enrolment = enrolment
     checkin.day = day
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=checkin, note=note)
-    _record_duty(checkin)
+    _record_duty(checkin, actor=actor)
     return checkin, True
 
 

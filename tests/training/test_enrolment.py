@@ -97,9 +97,11 @@ def test_a_deputy_cannot_answer_for_another_deputy(invited, make_deputy):
 
 
 def test_leave_cannot_be_asked_after_the_session(invited):
-    with time_machine.travel(dt.datetime(2026, 6, 2, 10, tzinfo=TZ)):
-        with pytest.raises(IllegalTransition, match="培训已结束"):
-            services.request_leave(invited, actor=invited.person.user, reason="忘了")
+    with (
+        time_machine.travel(dt.datetime(2026, 6, 2, 10, tzinfo=TZ)),
+        pytest.raises(IllegalTransition, match="培训已结束"),
+    ):
+        services.request_leave(invited, actor=invited.person.user, reason="忘了")
 
 
 def test_approved_leave_is_never_counted_as_absence(invited, make_deputy, enrol, world):

@@ -210,3 +210,20 @@ def test_the_duty_payload_describes_a_training_duty(on_site, staff):
         "hours": day.hours,
         "source": f"training:{checkin.pk}",
     }
+
+
+def test_attendance_becomes_a_verified_training_duty_in_the_archive(on_site, login):
+    from duties.models import DutyRecord
+
+    session, day, person = on_site
+    with time_machine.travel(NOON, tick=False):
+        checkin, _ = services.check_in_by_qr(actor=person.user, day_id=day.pk, token=qr.make_token(day.pk))
+        services.check_in_by_qr(actor=person.user, day_id=day.pk, token=qr.make_token(day.pk))
+    record = DutyRecord.objects.get(person=person)
+    assert (record.source, record.type.name, record.status, record.hours, record.date) == (
+        f"training:{checkin.pk}",
+        "学习培训",
+        DutyRecord.Status.VERIFIED,
+        day.hours,
+        day.date,
+    )
