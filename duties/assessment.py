@@ -29,7 +29,7 @@ def compute(rule_set: AssessmentRuleSet, items, counts: dict[str, int]) -> tuple
     """(points, band, breakdown) for one deputy: `counts` maps an item key ("type:<id>", "leave_half_day", …) to how
     many times it happened."""
     total = Decimal(rule_set.base_points)
-    breakdown = [{"label": "基础分", "count": None, "points": str(rule_set.base_points), "capped": False}]
+    breakdown = [{"label": "基础分", "count": None, "points": _fmt(rule_set.base_points), "capped": False}]
     for item in items:
         count = counts.get(item.key, 0)
         if not count:
@@ -42,9 +42,14 @@ def compute(rule_set: AssessmentRuleSet, items, counts: dict[str, int]) -> tuple
             elif raw < -item.cap:
                 value, capped = -Decimal(item.cap), True
         total += value
-        breakdown.append({"label": item.label, "count": count, "points": str(value), "capped": capped})
+        breakdown.append({"label": item.label, "count": count, "points": _fmt(value), "capped": capped})
     total = min(max(total, ZERO), Decimal(rule_set.max_points))
     return total, rule_set.band_for(total), breakdown
+
+
+def _fmt(value) -> str:
+    """Points as text with one decimal ("8.0", "-3.0"), the way the breakdown keeps them."""
+    return str(Decimal(value).quantize(Decimal("0.1")))
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
