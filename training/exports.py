@@ -118,11 +118,15 @@ def attendance_xlsx(request, session) -> HttpResponse:
     return _download(content, f"{session.title}-考勤表.xlsx", XLSX)
 
 
-def signin_pdf(request, session) -> HttpResponse:
+def signin_pdf(request, session, *, days=None) -> HttpResponse:
+    """One page set per day (`days`: the days to print, all by default). WeasyPrint lays out about two dense pages
+    a second, so the detail page links one sheet per day."""
     rows, totals = attendance.grid(session)
+    wanted = {d.pk for d in days} if days is not None else None
     pages = [
         {"day": t.day, "rows": [(r.enrolment, r.cells[i]) for r in rows], "totals": t.counts}
         for i, t in enumerate(totals)
+        if wanted is None or t.day.pk in wanted
     ]
     content = render_pdf(
         "training/signin_pdf.html", {"session": session, "pages": pages, "printed": timezone.localtime()}

@@ -342,7 +342,11 @@ def day_qr_svg(request, day_pk: int):
 @login_required
 def signin_pdf(request, pk: int):
     session = _managed_session(request.user, pk)
-    return exports.signin_pdf(request, session)
+    day = request.GET.get("day", "")
+    days = session.days.filter(pk=day) if day.isdigit() else session.days.all()
+    if not days:
+        raise Http404
+    return exports.signin_pdf(request, session, days=list(days))
 
 
 @login_required
@@ -400,7 +404,10 @@ def material_list(request):
     elif request.method == "POST":
         raise PermissionDenied
     qs = (
-        permissions.visible_materials(user).select_related("congress", "uploaded_by").annotate(handed=Count("handouts"))
+        permissions.visible_materials(user)
+        .select_related("congress", "uploaded_by")
+        .annotate(handed=Count("handouts"))
+        .order_by("-uploaded_at", "-id")
     )
     q = request.GET.get("q", "").strip()
     if q:
