@@ -19,10 +19,13 @@ from rest_framework.response import Response
 
 from accounts.models import UNIT_ROLES, Role
 
-from .. import services
+from .. import services, workflow
 from ..models import Assignment, Attachment, Suggestion
 from ..permissions import visible_assignments, visible_attachments, visible_suggestions
 from . import serializers as ser
+
+# Timeline steps internal to a unit (drafting an answer, the head sending it back), hidden from deputies.
+INTERNAL_STEPS = ("answer", "reject_answer")
 
 # --- filters ----------------------------------------------------------------------------------------------------------
 
@@ -125,8 +128,11 @@ class SuggestionViewSet(
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["number", "submitted_at", "accepted_at", "answered_at", "id"]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    queryset = Suggestion.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Suggestion.objects.none()
         user = self.request.user
         qs = visible_suggestions(user).select_related(
             "meeting__term", "category", "committee", "lead_deputy", "key_leader", "key_committee"
@@ -171,6 +177,9 @@ class SuggestionViewSet(
         )
         if unit_only and not user.is_superuser:
             qs = qs.filter(Q(assignment__isnull=True) | Q(assignment__unit_id=user.unit_id))
+        elif not (workflow.roles_of(user, suggestion) & {workflow.STAFF, workflow.LEADER, workflow.COMMITTEE}):
+            # Deputies follow the official steps, not a unit's internal drafting and review of its answer.
+            qs = qs.exclude(action__in=INTERNAL_STEPS)
         return Response(ser.TransitionSerializer(qs, many=True).data)
 
     @action(
@@ -208,6 +217,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AssignmentFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["due_date", "assigned_at", "id"]
+    queryset = Assignment.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
         return (
