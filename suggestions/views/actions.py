@@ -381,10 +381,11 @@ def url_for(level: str, obj_pk: int, name: str) -> str:
 class Button:
     action: Action
     url: str
+    text: str = ""
 
     @property
     def label(self):
-        return self.action.label
+        return self.text or self.action.label
 
     @property
     def one_click(self) -> bool:
@@ -399,7 +400,9 @@ def buttons(user, suggestion: Suggestion, assignment: Assignment | None = None) 
     for name in workflow.allowed_actions(user, suggestion, assignment):
         action = ACTIONS.get((level, name))
         if action is not None:
-            out.append(Button(action, url_for(level, obj.pk, name)))
+            # Staff rate on behalf of a third-party phone survey; the deputy rates in person.
+            text = "录入电话测评" if name == "rate" and user.person_id != suggestion.lead_deputy_id else ""
+            out.append(Button(action, url_for(level, obj.pk, name), text))
     return out
 
 

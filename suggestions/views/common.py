@@ -243,6 +243,7 @@ def suggestion_nav(user) -> list[tuple[str, str]]:
         items.append(("代表建议", reverse("suggestions:list")))
     elif user.has_role(Role.COMMITTEE):
         items.append(("对口建议", reverse("suggestions:list")))
+        items.append(("重点督办", reverse("suggestions:key")))
     if user.unit_id and user.role_set & UNIT_ROLES:
         items.append(("待办建议", reverse("suggestions:todo")))
     if user.person_id:
