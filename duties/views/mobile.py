@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from ..exporting import pdf_response
 from ..forms import DutyRecordForm, YearForm
 from ..models import DutyRecord
 from .common import add_service_errors, deputy_view
+from .records import with_photo_counts
 
 
 def _own(request, pk) -> DutyRecord:
@@ -30,15 +30,11 @@ def _own(request, pk) -> DutyRecord:
 @deputy_view
 def my_records(request):
     status = request.GET.get("status", "")
-    qs = (
-        DutyRecord.objects.filter(person_id=request.user.person_id)
-        .select_related("type")
-        .annotate(photo_count=Count("photos"))
-        .order_by("-date", "-id")
-    )
+    qs = DutyRecord.objects.filter(person_id=request.user.person_id).select_related("type").order_by("-date", "-id")
     if status in DutyRecord.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    with_photo_counts(page)
     return render(
         request,
         "mobile/duty_list.html",
