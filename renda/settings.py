@@ -282,3 +282,9 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Stations (local rules): open constituents' messages are reminded after these ages in days; the public message
+# form accepts at most STATIONS_MESSAGE_RATE messages per address per STATIONS_MESSAGE_RATE_WINDOW seconds.
+STATIONS_MESSAGE_REMIND_DAYS = [int(d) for d in envlist("STATIONS_MESSAGE_REMIND_DAYS", "3,7")]
+STATIONS_MESSAGE_RATE = envint("STATIONS_MESSAGE_RATE", 5)
+STATIONS_MESSAGE_RATE_WINDOW = envint("STATIONS_MESSAGE_RATE_WINDOW", 3600)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("stations/", include("stations.urls")),
     path("training/", include("training.urls")),
     path("duties/", include("duties.urls")),
+    path("public/stations/", include("stations.public_urls")),
     path("public/", include("suggestions.public_urls")),
     path("stats/", include("suggestions.stats_urls")),
     path("api/v1/", include("renda.api_urls")),
