@@ -250,3 +250,38 @@ def test_township_staff_see_only_their_townships_records(client, duties, world, 
     client.force_login(make_user(Role.TOWN_STAFF, congress=world.town_a))
     html = client.get(reverse("duties:record_list")).content.decode()
     assert "城关镇记录" in html and "河西镇记录" not in html
+
+
+def test_the_attendance_sheet_saves_nothing_when_one_row_is_wrong(client, duties, world):
+    from duties.models import MeetingAttendance
+    from tests import factories as f
+
+    meeting = f.MeetingFactory(term=world.term, start=dt.date(2025, 1, 10), end=dt.date(2025, 1, 13))
+    client.force_login(duties.staff)
+    url = reverse("duties:attendance_meeting", args=[meeting.pk])
+    bad = {f"status_{duties.alice.pk}": "present", f"status_{duties.bob.pk}": "leave", f"half_{duties.bob.pk}": ""}
+    response = client.post(url, bad)
+    assert response.status_code == 200
+    assert "请假天数" in response.content.decode()
+    assert not MeetingAttendance.objects.exists()
+    good = {**bad, f"half_{duties.bob.pk}": "2"}
+    assert client.post(url, good).status_code == 302
+    assert MeetingAttendance.objects.get(person=duties.bob).leave_half_days == 2
+    assert DutyRecord.objects.filter(person=duties.alice, source=f"meeting:{meeting.pk}").exists()
+
+
+def test_an_interview_is_recorded_for_a_deputy_below_the_line(client, duties, world):
+    from duties.models import Interview
+
+    rules = services.ensure_rule_set(actor=duties.staff, congress=world.county, year=2025)
+    client.force_login(duties.staff)
+    below = client.get(reverse("duties:below_line", args=[rules.pk])).content.decode()
+    assert "艾丽" in below and "未约谈" in below  # nothing recorded: 50 points, 差
+    response = client.post(
+        reverse("duties:interview_new", args=[rules.pk, duties.alice.pk]),
+        {"date": dt.date.today().isoformat(), "interviewers": "常委会副主任王某", "outcome": "表示改进"},
+    )
+    assert response.status_code == 302
+    interview = Interview.objects.get(person=duties.alice)
+    assert (interview.year, interview.congress) == (2025, world.county)
+    assert "常委会副主任王某" in client.get(reverse("duties:below_line", args=[rules.pk])).content.decode()
