@@ -110,7 +110,7 @@ def _within_return_window(ctx: Context) -> str | None:
         return "该交办未签收或为重新办理，不能申请退回"
     if timezone.localdate() > asg.return_deadline:
         return f"已超过申请退回期限（{asg.return_deadline:%Y年%m月%d日}），不能申请退回"
-    if asg.parent_id is None and asg.answers.exclude(status=AN.REJECTED).exists():
+    if asg.answers.exclude(status=AN.REJECTED).exists():
         return "已起草答复，不能申请退回"
     return None
 

@@ -253,3 +253,16 @@ def test_the_list_filters_by_year_state_unit_overdue_key_and_number(world, flow,
     todo = api(people.unit_staff).get("/api/v1/assignments/?open=true").json()["results"]
     assert [row["suggestion"] for row in todo] == [late.pk]
     assert todo[0]["overdue"] is True and todo[0]["days_left"] < 0
+
+
+def test_the_detail_lists_the_actions_the_user_may_take_now(world, flow, people, api):
+    s = flow.to("submitted")
+    staff_actions = api(people.staff).get(f"/api/v1/suggestions/{s.pk}/").json()["allowed_actions"]
+    assert {"accept", "return_for_revision", "decline", "merge"} <= set(staff_actions["suggestion"])
+    assert "submit" not in staff_actions["suggestion"]
+    assert api(people.deputy).get(f"/api/v1/suggestions/{s.pk}/").json()["allowed_actions"]["suggestion"] == [
+        "withdraw"
+    ]
+    flow.to("handling", s)
+    detail = api(people.unit_staff).get(f"/api/v1/suggestions/{s.pk}/").json()
+    assert detail["allowed_actions"]["assignments"] == {str(flow.lead_assignment(s).pk): ["sign"]}
