@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.models import Role
+from accounts.models import OFFICE_ROLES, Role
 from accounts.scopes import ALL, office_congress_ids
 from organization.models import Congress
 
@@ -38,8 +38,11 @@ def visible_sessions(user):
 
 
 def can_view_office_pages(user) -> bool:
-    """The staff pages (list, figures): office roles of some congress."""
-    return user.is_authenticated and (_is_admin(user) or bool(office_congress_ids(user)))
+    """The staff pages (list, figures): office roles of some congress. Decided from the roles alone (the same
+    answer as a non-empty office_congress_ids), so the navigation asks no extra query on every page."""
+    return user.is_authenticated and (
+        _is_admin(user) or (bool(user.role_set & OFFICE_ROLES) and bool(user.congress_id))
+    )
 
 
 def can_manage_any(user) -> bool:

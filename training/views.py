@@ -130,7 +130,7 @@ def _days_data(formset) -> list[dict]:
     for f in formset.forms:
         if not f.has_changed() and not f.instance.pk:
             continue
-        if formset.can_delete and formset._should_delete_form(f):
+        if f.cleaned_data.get("DELETE"):
             continue
         d = {k: f.cleaned_data.get(k) for k in ("date", "start_time", "end_time", "place", "hours")}
         if f.instance.pk:

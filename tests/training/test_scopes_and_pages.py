@@ -210,3 +210,53 @@ def test_a_township_office_cannot_create_a_county_session(world, make_user, logi
     )
     assert response.status_code == 400
     assert not TrainingSession.objects.exists()
+
+
+def test_the_county_office_creates_a_session_through_the_api(world, staff, login):
+    response = login(staff).post(
+        "/api/v1/training/sessions/",
+        {
+            "congress": world.county.pk,
+            "kind": "topic",
+            "title": "预算审查专题培训",
+            "planned_hours": "5",
+            "target_levels": ["county"],
+            "days": [
+                {"date": "2026-12-01", "start_time": "09:00", "end_time": "12:00", "place": "会议室", "hours": "3"},
+                {"date": "2026-12-02", "start_time": "09:00", "end_time": "11:00", "place": "会议室"},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    session = TrainingSession.objects.get()
+    assert [str(d.hours) for d in session.days.all()] == ["3.0", "2.5"]
+    assert [d["date"] for d in response.json()["days"]] == ["2026-12-01", "2026-12-02"]
+
+
+def test_editing_keeps_days_with_checkins(world, make_session, make_deputy, enrol, staff):
+    from django.core.exceptions import ValidationError
+
+    from training import services
+
+    session = make_session([dt.date(2026, 3, 1), dt.date(2026, 3, 2)])
+    first, second = session.days.all()
+    CheckIn.objects.create(
+        enrolment=enrol(session, make_deputy()),
+        day=first,
+        checked_at=dt.datetime(2026, 3, 1, 9, tzinfo=TZ),
+        method=CheckIn.Method.QR,
+    )
+    keep_second = [
+        {
+            "id": second.pk,
+            "date": second.date,
+            "start_time": second.start_time,
+            "end_time": second.end_time,
+            "place": second.place,
+            "hours": second.hours,
+        }
+    ]
+    with pytest.raises(ValidationError, match="已有签到记录的日程不能删除"):
+        services.update_session(session, actor=staff, days=keep_second)
+    assert session.days.count() == 2
