@@ -24,6 +24,10 @@ def navigation(request):
     from suggestions.views.common import suggestion_nav
 
     items.extend(suggestion_nav(user))
+    from stations.permissions import can_open_staff_pages as can_view_stations
+
+    if can_view_stations(user):
+        items.append(("代表之家", reverse("stations:list")))
     from duties.permissions import can_open_staff_pages as can_view_duties
 
     if can_view_duties(user):

@@ -1,2 +1,42 @@
+from django.urls import path
+
+from . import mobile, record_views, views
+
 app_name = "stations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.station_list, name="list"),
+    path("new/", views.station_form, name="create"),
+    path("<int:pk>/", views.station_detail, name="detail"),
+    path("<int:pk>/edit/", views.station_form, name="edit"),
+    path("<int:pk>/add/<str:what>/", views.station_add, name="add"),
+    path("<int:pk>/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:pk>/standards/", views.standards_page, name="standards"),
+    path("<int:pk>/rosters/", views.roster_index, name="rosters"),
+    path("<int:pk>/registers/", views.registers, name="registers"),
+    path("<int:pk>/qr/", views.qr_page, name="qr"),
+    path("<int:pk>/poster.pdf", views.poster, name="poster"),
+    path("<int:pk>/deputies/<int:person_id>/poster.pdf", views.poster, name="deputy_poster"),
+    path("<int:pk>/receptions/new/", record_views.reception_new, name="reception_new"),
+    path("<int:pk>/activities/new/", record_views.activity_new, name="activity_new"),
+    path("<int:pk>/messages/", record_views.station_messages, name="station_messages"),
+    path("files/<str:kind>/<int:file_id>/", views.station_file, name="file"),
+    path("checklists/", views.checklist_list, name="checklists"),
+    path("checklists/new/", views.checklist_form, name="checklist_create"),
+    path("checklists/<int:pk>/edit/", views.checklist_form, name="checklist_edit"),
+    path("compliance/", views.compliance_page, name="compliance"),
+    path("figures/", views.figures_page, name="figures"),
+    path("rosters/<int:roster_id>/", views.roster_detail, name="roster"),
+    path("rosters/<int:roster_id>/<str:action>/", views.roster_action, name="roster_action"),
+    path("receptions/", record_views.reception_list, name="receptions"),
+    path("receptions/<int:pk>/", record_views.reception_detail, name="reception"),
+    path("receptions/<int:pk>/<str:action>/", record_views.reception_action, name="reception_action"),
+    path("activities/", record_views.activity_list, name="activities"),
+    path("activities/<int:pk>/", record_views.activity_detail, name="activity"),
+    path("messages/", record_views.message_list, name="messages"),
+    path("messages/<int:pk>/", record_views.message_detail, name="message"),
+    path("messages/<int:pk>/<str:action>/", record_views.message_action, name="message_action"),
+    path("my/", mobile.my_duties, name="my"),
+    path("my/messages/", mobile.my_messages, name="m_messages"),
+    path("my/messages/<int:pk>/", mobile.my_message, name="m_message"),
+    path("my/messages/<int:pk>/<str:action>/", mobile.my_message_action, name="m_message_action"),
+]
