@@ -140,7 +140,7 @@ def seed(stdout) -> bool:
             county,
             Kind.INDUCTION,
             first_title,
-            [day(-150, end="17:00"), day(-149, end="12:00")],
+            [{**day(-150, end="17:00"), "hours": Decimal("7")}, {**day(-149, end="12:00"), "hours": Decimal("3")}],
             "10",
             "县人大常委会副主任、县委党校教授",
             levels=county_levels,
@@ -215,6 +215,11 @@ def seed(stdout) -> bool:
         ),
     ]
 
+    # The notices of past sessions went out ten days before their first day.
+    for session in past:
+        sent = session.days.first().starts_at - dt.timedelta(days=10)
+        TrainingSession.objects.filter(pk=session.pk).update(invited_at=sent)
+        Enrolment.objects.filter(session=session).update(invited_at=sent)
     checkins = 0
     for session in past:
         checkins += _attend(
