@@ -409,7 +409,9 @@ def _create_checkin(enrolment: Enrolment, day: TrainingDay, *, actor, note: str,
     checkin.enrolment = enrolment
     checkin.day = day
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=checkin, note=note)
-    _record_duty(checkin, actor=actor)
+    if not checkin.flagged:
+        # A flagged check-in (outside the target) reaches the archive only when staff accept it.
+        _record_duty(checkin, actor=actor)
     return checkin, True
 
 
@@ -480,13 +482,14 @@ def check_in_by_hand(
 @transaction.atomic
 def clear_flag(checkin: CheckIn, *, actor) -> CheckIn:
     """Staff have looked at an outside-target check-in and accept it."""
-    checkin = CheckIn.objects.select_for_update().select_related("day__session").get(pk=checkin.pk)
+    checkin = CheckIn.objects.select_for_update().select_related("day__session", "enrolment__person").get(pk=checkin.pk)
     _require_manager(actor, session=checkin.day.session)
     if not checkin.flagged:
         raise IllegalTransition("该签到记录无需核实。")
     checkin.flagged = False
     checkin.save(update_fields=["flagged"])
     audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=checkin, changes={"flagged": [True, False]})
+    _record_duty(checkin, actor=actor)
     return checkin
 
 

@@ -136,7 +136,7 @@ def test_a_checkin_after_the_grace_is_late(on_site, settings):
     assert not CheckIn(day=day, checked_at=dt.datetime(2026, 5, 12, 9, 10, tzinfo=TZ)).is_late
 
 
-def test_a_deputy_outside_the_target_is_checked_in_and_flagged_by_default(on_site, make_deputy, world, login):
+def test_a_deputy_outside_the_target_is_checked_in_and_flagged_by_default(on_site, make_deputy, world, login, staff):
     session, day, person = on_site
     stranger = make_deputy(world.town_b, township=world.area_b)
     with time_machine.travel(NOON, tick=False):
@@ -146,6 +146,13 @@ def test_a_deputy_outside_the_target_is_checked_in_and_flagged_by_default(on_sit
     checkin = CheckIn.objects.get(enrolment__person=stranger)
     assert checkin.flagged
     assert Enrolment.objects.get(person=stranger).outside_target
+    # It reaches the duty archive only once staff accept it.
+    from duties.models import DutyRecord
+
+    assert not DutyRecord.objects.filter(person=stranger).exists()
+    with time_machine.travel(NOON + dt.timedelta(hours=1), tick=False):
+        services.clear_flag(checkin, actor=staff)
+    assert DutyRecord.objects.filter(person=stranger, source=f"training:{checkin.pk}").exists()
 
 
 def test_a_deputy_outside_the_target_is_refused_when_the_office_says_so(on_site, make_deputy, world, login, settings):
