@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("core.api.urls")),
     path("", include("duties.api.urls")),
     path("", include("training.api.urls")),
+    path("", include("stations.api.urls")),
 ]
