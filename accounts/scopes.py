@@ -36,7 +36,7 @@ def office_congress_ids(user) -> set[int] | _All:
         scope = ALL
     elif user.congress_id and user.role_set & OFFICE_ROLES:
         if settings.RENDA_UPPER_READS_LOWER:
-            scope = user.congress.descendant_ids()
+            scope = Congress.subtree_ids(user.congress_id)
         else:
             scope = {user.congress_id}
     else:

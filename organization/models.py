@@ -75,13 +75,22 @@ class Congress(models.Model):
     LEVEL_ORDER = ["national", "province", "city", "county", "township"]
 
     def descendant_ids(self) -> set[int]:
-        """This congress and every congress below it (a few levels deep at most; one query per level)."""
-        ids = {self.pk}
-        frontier = [self.pk]
-        while frontier:
-            frontier = list(Congress.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.update(frontier)
-        return ids
+        """This congress and every congress below it."""
+        return Congress.subtree_ids(self.pk)
+
+    @staticmethod
+    def subtree_ids(pk: int) -> set[int]:
+        """The ids of congress `pk` and all below it, in one recursive query (PostgreSQL and SQLite alike)."""
+        from django.db import connection
+
+        table = connection.ops.quote_name(Congress._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id = %s "
+                f"UNION SELECT c.id FROM {table} c JOIN tree t ON c.parent_id = t.id) SELECT id FROM tree",
+                [pk],
+            )
+            return {row[0] for row in cursor.fetchall()}
 
     def current_term(self, on: dt.date | None = None) -> Term | None:
         on = on or dt.date.today()

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -107,8 +108,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions live in the database so that logging in works while Redis is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60)
+DEPUTY_SESSION_IDLE_SECONDS = envint("DEPUTY_SESSION_IDLE_SECONDS", 14 * 24 * 3600)
+SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS, DEPUTY_SESSION_IDLE_SECONDS)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
