@@ -51,12 +51,13 @@ def compliance_map(stations) -> dict[int, Compliance]:
     evidence: dict[int, set[int]] = {}
     for sid, item_id in Evidence.objects.filter(station_id__in=station_ids).values_list("station_id", "item_id"):
         evidence.setdefault(sid, set()).add(item_id)
-    latest = (
-        Inspection.objects.filter(station_id__in=station_ids)
-        .order_by("station_id", "-date", "-id")
-        .distinct("station_id")
-        .values_list("pk", flat=True)
-    )
+    # The latest inspection per station, picked in Python: portable (the demo runs on SQLite too) and small.
+    latest_of: dict[int, int] = {}
+    for pk, sid in (
+        Inspection.objects.filter(station_id__in=station_ids).order_by("date", "id").values_list("pk", "station_id")
+    ):
+        latest_of[sid] = pk
+    latest = list(latest_of.values())
     failed: dict[int, set[int]] = {}
     for sid, item_id in InspectionResult.objects.filter(inspection_id__in=latest, passed=False).values_list(
         "inspection__station_id", "item_id"
