@@ -58,6 +58,10 @@ def visible_groups(user):
     if scope is ALL:
         return ActivityGroup.objects.all()
     cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    if scope:
+        # A township's office also sees the (county) groups of its township.
+        township_areas = Congress.objects.filter(pk__in=scope, level=Congress.Level.TOWNSHIP).values("area_id")
+        cond |= Q(area_id__in=township_areas)
     if user.has_role(Role.LIAISON):
         cond |= Q(liaison_user=user)
     if user.person_id:

@@ -377,12 +377,31 @@ def _accept(suggestion: Suggestion, *, actor, action: str, category=None, commit
     _save(suggestion, "state", "number", "year", "accepted_at", "category", "committee")
     _transition(suggestion, action, actor=actor, from_state=old, to_state=S.ACCEPTED, note=note)
     if old != S.ACCEPTED:
+        _record_proposal_duties(suggestion, actor=actor)
         _notify_all(
             person_users([suggestion.lead_deputy_id]),
             event="suggestion.accepted",
             key=f"suggestion.accepted:s{suggestion.pk}",
             title=f"您的建议{_title(suggestion)}已立案，编号{suggestion.number_display}",
             url=_url(suggestion),
+        )
+
+
+def _record_proposal_duties(suggestion: Suggestion, *, actor) -> None:
+    """An accepted suggestion is a verified 议案建议 duty in the archive of its lead deputy and each confirmed
+    co-signer (duties.services.record_duty is idempotent on the source, whoever records it first)."""
+    from duties.services import record_duty
+
+    persons = [suggestion.lead_deputy]
+    persons += [c.person for c in suggestion.cosigners.filter(confirmed_at__isnull=False).select_related("person")]
+    for person in persons:
+        record_duty(
+            person=person,
+            type_code="proposal",
+            date=timezone.localdate(suggestion.accepted_at),
+            title=f"提出建议：{suggestion.title}"[:200],
+            source=f"suggestion:{suggestion.pk}",
+            actor=actor,
         )
 
 

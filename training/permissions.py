@@ -61,6 +61,8 @@ def can_manage(user, session: TrainingSession) -> bool:
 def organiser_congresses(user):
     """Congresses `user` may organise sessions for: the managed ones in the office's scope."""
     qs = Congress.objects.filter(is_managed=True, level__in=[Congress.Level.COUNTY, Congress.Level.TOWNSHIP])
+    if not user.is_authenticated:
+        return qs.none()
     scope = office_congress_ids(user)
     if scope is ALL:
         return qs
