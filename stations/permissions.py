@@ -85,6 +85,13 @@ def can_see_contacts(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(*CONTACT_ROLES))
 
 
+def can_handle_reception(user, reception: Reception) -> bool:
+    """Answer, turn into a suggestion, refer, follow up: the station's keepers, and the deputy who received it."""
+    return can_keep_records(user, reception.station) or (
+        user.person_id is not None and user.person_id == reception.deputy_id
+    )
+
+
 def visible_receptions(user):
     return Reception.objects.filter(station__in=visible_stations(user))
 

@@ -85,7 +85,7 @@ def reception_detail(request, pk: int):
     require_pages(request.user)
     user = request.user
     reception = _reception_for(user, pk)
-    can_handle = services._can_handle_reception(user, reception)
+    can_handle = permissions.can_handle_reception(user, reception)
     phone = reception.visitor_phone if permissions.can_see_contacts(user) else mask_phone(reception.visitor_phone)
     context = {
         "r": reception,

@@ -142,11 +142,17 @@ def test_the_deputy_replies_to_a_message_on_the_phone(client, busy_station):
     client.force_login(person.user)
     assert client.get(reverse("stations:m_messages")).status_code == 200
     assert client.get(reverse("stations:my")).status_code == 200
+    page = client.get(reverse("stations:m_message", args=[message.pk])).content.decode()
+    assert "桥头路面塌陷" in page and "转为代表建议草稿" in page
     client.post(reverse("stations:m_message_action", args=[message.pk, "reply"]), {"text": "已报告镇政府"})
     message.refresh_from_db()
     assert message.status == Message.Status.REPLIED
     other = Message.objects.exclude(pk=message.pk).get()
     assert client.get(reverse("stations:m_message", args=[other.pk])).status_code == 404
+    client.post(reverse("stations:m_message_action", args=[message.pk, "suggestion"]))
+    message.refresh_from_db()
+    assert message.suggestion.lead_deputy_id == person.pk
+    assert message.status == Message.Status.FORWARDED
 
 
 def _many(make_station, staff, n):
