@@ -256,14 +256,18 @@ def unit_list(request):
         )  # fmt: skip
         return _xlsx("承办单位.xlsx", ["名称", "类别", "负责人", "联系人", "联系电话", "有效", "所属人大"], rows)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    congresses = list(permissions.visible_congresses(request.user).filter(is_managed=True))
     return render(
         request,
         "organization/unit_list.html",
         {
             "page": page,
             "kinds": HandlingUnit.Kind.choices,
-            "congresses": permissions.visible_congresses(request.user).filter(is_managed=True),
-            "create_congress": permissions.own_editable_congress(request.user),
+            "congresses": congresses,
+            "create_congress": next(
+                (c for c in congresses if permissions.can_manage_congress(request.user, c.pk)
+                 and c.pk == request.user.congress_id), None
+            ),  # fmt: skip
             "editable_ids": _editable_ids(request.user, [u.congress_id for u in page]),
             "export_query": _with(request, export="xlsx"),
         },

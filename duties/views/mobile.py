@@ -33,8 +33,7 @@ def my_records(request):
     qs = DutyRecord.objects.filter(person_id=request.user.person_id).select_related("type").order_by("-date", "-id")
     if status in DutyRecord.Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    with_photo_counts(page)
+    page = Paginator(with_photo_counts(qs), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "mobile/duty_list.html",

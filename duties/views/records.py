@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,17 +25,10 @@ from .common import add_service_errors, staff_view
 PAGE_SIZE = 20
 
 
-def with_photo_counts(page) -> None:
-    """Set `photo_count` on a page of records with one query (counting in the list query would group every row)."""
-    page.object_list = records = list(page.object_list)
-    counts = dict(
-        DutyPhoto.objects.filter(record__in=[r.pk for r in records])
-        .values("record_id")
-        .annotate(n=Count("id"))
-        .values_list("record_id", "n")
-    )
-    for r in records:
-        r.photo_count = counts.get(r.pk, 0)
+def with_photo_counts(qs):
+    """Annotate `photo_count` with a correlated subquery: counted for the page's rows only, in the list query."""
+    photos = DutyPhoto.objects.filter(record=OuterRef("pk")).order_by().values("record").annotate(n=Count("id"))
+    return qs.annotate(photo_count=Coalesce(Subquery(photos.values("n")), 0))
 
 
 def _filtered(request):
@@ -48,8 +42,7 @@ def _filtered(request):
 def record_list(request):
     form, qs = _filtered(request)
     qs = qs.select_related("person", "type", "person__township").order_by("-date", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    with_photo_counts(page)
+    page = Paginator(with_photo_counts(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "duties/record_list.html",
