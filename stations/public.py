@@ -41,28 +41,32 @@ PAGE_SIZE = 20
 MSG_HONEYPOT = (
     "提交未成功：系统判断这可能是自动程序提交的留言。如果您是本人填写，请刷新页面后重新填写，不要填写页面上隐藏的栏目。"
 )
+MSG_TRACK_FLOOD = "查询过于频繁：输入错误的查询码次数过多，请 1 小时后再试。"
+TRACK_MISSES = 20
 MSG_FLOOD = "提交过于频繁：同一网络在 1 小时内最多可以留言 {limit} 次，请稍后再试；急事请拨打站点电话。"
 
 
 # --- rate limit --------------------------------------------------------------------------------------------------
 
 
-def _bucket(request) -> str:
+def _bucket(request, kind: str = "msg") -> str:
     address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return "stations:msg:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"stations:{kind}:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
-def over_limit(request) -> bool:
-    """Whether this address already sent the allowed number of messages in the window. Fails open."""
+def over_limit(request, kind: str = "msg", limit: int | None = None) -> bool:
+    """Whether this address already used its allowance in the window (messages sent, or unknown tracking codes
+    tried). Fails open."""
+    limit = settings.STATIONS_MESSAGE_RATE if limit is None else limit
     try:
-        return int(cache.get(_bucket(request)) or 0) >= settings.STATIONS_MESSAGE_RATE
+        return int(cache.get(_bucket(request, kind)) or 0) >= limit
     except Exception:  # noqa: BLE001 - cache down: accept the message, the honeypot still applies
         logger.warning("Cache unavailable; message rate limit not applied")
         return False
 
 
-def count_message(request) -> None:
-    key = _bucket(request)
+def count_message(request, kind: str = "msg") -> None:
+    key = _bucket(request, kind)
     try:
         if not cache.add(key, 1, timeout=settings.STATIONS_MESSAGE_RATE_WINDOW):
             cache.incr(key)
@@ -252,8 +256,12 @@ def track(request, code: str | None = None):
         if not code:
             return render(request, "public/stations_track_form.html", {})
         return redirect("stations_public:track", code=code)
+    # Guessing codes: an address that tried too many unknown codes waits for the window to pass.
+    if over_limit(request, "track", TRACK_MISSES):
+        return render(request, "public/stations_track_form.html", {"error": MSG_TRACK_FLOOD}, status=429)
     message = Message.objects.select_related("station").filter(code=code.upper()).first()
     if message is None:
+        count_message(request, "track")
         raise Http404("查询码不存在")
     error = ""
     if request.method == "POST":

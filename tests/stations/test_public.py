@@ -153,3 +153,13 @@ def test_the_qr_code_is_an_svg_pointing_to_the_form(client, station):
     response = client.get(reverse("stations_public:qr", args=[station.pk]))
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<svg")
+
+
+def test_guessing_tracking_codes_is_stopped_after_many_misses(client, station):
+    from stations.public import TRACK_MISSES
+
+    for i in range(TRACK_MISSES):
+        assert client.get(reverse("stations_public:track", args=[f"WRONG{i:05d}"])).status_code == 404
+    response = client.get(reverse("stations_public:track", args=["WRONGAGAIN"]))
+    assert response.status_code == 429
+    assert "查询过于频繁" in response.content.decode()
