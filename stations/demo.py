@@ -22,7 +22,7 @@ from core.models import AuditEntry
 from deputies.models import Seat
 from organization.models import Area, Congress, HandlingUnit
 
-from . import roster
+from . import roster, standards
 from .defaults import SIX
 from .models import (
     Activity,
@@ -203,6 +203,7 @@ class _Builder:
             rows += [Evidence(station=station, item=item, note=f"{item.required_evidence}（已归档）")
                      for item in self.items[:keep]]  # fmt: skip
         Evidence.objects.bulk_create(rows)
+        standards.refresh(Station.objects.filter(pk__in=[s.pk for s in self.stations_list]))
 
     def rosters(self) -> None:
         start = self.today.replace(day=1)

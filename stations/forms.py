@@ -179,8 +179,8 @@ class ReceptionForm(forms.ModelForm):
 
 class ReceptionFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False)
-    station = forms.ModelChoiceField(label="站点", queryset=Station.objects.none(), required=False)
-    township = forms.ModelChoiceField(label="镇街", queryset=Area.objects.none(), required=False)
+    station = forms.TypedChoiceField(label="站点", coerce=int, empty_value=None, required=False)
+    township = forms.TypedChoiceField(label="镇街", coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(label="状态", choices=[("", "全部")] + Reception.Status.choices, required=False)
     handling = forms.ChoiceField(label="处理方式", choices=[("", "全部")] + Reception.Handling.choices, required=False)
     category = forms.ChoiceField(label="类别", choices=[("", "全部")] + Category.choices, required=False)
@@ -189,8 +189,11 @@ class ReceptionFilterForm(forms.Form):
 
     def __init__(self, *args, user, stations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = stations
-        self.fields["township"].queryset = visible_townships(user).order_by("code", "name")
+        # Both option lists from one query: the visible stations with their townships.
+        rows = list(stations.values_list("pk", "name", "township_id", "township__name"))
+        self.fields["station"].choices = [("", "全部")] + [(pk, name) for pk, name, _t, _n in rows]
+        towns = sorted({(t, n) for _pk, _name, t, n in rows if t}, key=lambda x: x[1])
+        self.fields["township"].choices = [("", "全部")] + towns
 
 
 class MessageFilterForm(forms.Form):

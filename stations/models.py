@@ -75,6 +75,10 @@ class Station(models.Model):
         related_name="stations",
     )
     is_active = models.BooleanField("启用", default=True)
+    # The compliance figure, kept by stations.standards.refresh whenever evidence, inspections or the checklist change,
+    # so that lists filter and show it without reading the evidence.
+    compliance_met = models.PositiveSmallIntegerField("达标项", default=0, editable=False)
+    compliance_total = models.PositiveSmallIntegerField("标准项", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,6 +91,14 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def compliance_percent(self) -> str:
+        return f"{self.compliance_met / self.compliance_total * 100:.0f}%" if self.compliance_total else "—"
+
+    @property
+    def is_compliant(self) -> bool:
+        return bool(self.compliance_total) and self.compliance_met == self.compliance_total
 
     @property
     def weekdays(self) -> list[int]:

@@ -33,11 +33,13 @@ def filtered_receptions(request):
         d = form.cleaned_data
         if d["q"]:
             qs = qs.filter(Q(topic__icontains=d["q"]) | Q(content__icontains=d["q"]) | Q(visitor_name=d["q"]))
-        for field in ("station", "status", "handling", "category"):
+        for field in ("status", "handling", "category"):
             if d[field]:
                 qs = qs.filter(**{field: d[field]})
+        if d["station"]:
+            qs = qs.filter(station_id=d["station"])
         if d["township"]:
-            qs = qs.filter(station__township=d["township"])
+            qs = qs.filter(station__township_id=d["township"])
         if d["date_from"]:
             qs = qs.filter(date__gte=d["date_from"])
         if d["date_to"]:

@@ -83,6 +83,26 @@ def short_station_ids(stations) -> list[int]:
     return [sid for sid, c in compliance_map(stations).items() if not c.complete]
 
 
+def refresh(stations) -> None:
+    """Store the compliance figure on each station (called by the services that change evidence, inspections,
+    checklists or a station's checklist)."""
+    from .models import Station
+
+    figures = compliance_map(stations)
+    rows = [Station(pk=sid, compliance_met=c.met, compliance_total=c.total) for sid, c in figures.items()]
+    Station.objects.bulk_update(rows, ["compliance_met", "compliance_total"])
+    if not hasattr(stations, "values_list"):  # instances in hand show the new figure too
+        for station in stations:
+            station.compliance_met, station.compliance_total = figures[station.pk].met, figures[station.pk].total
+
+
+def short_q():
+    """The stations that fall short, as a filter on the stored figure."""
+    from django.db.models import F, Q
+
+    return Q(compliance_total=0) | Q(compliance_met__lt=F("compliance_total"))
+
+
 @dataclass
 class TownshipCompliance:
     township: str

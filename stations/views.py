@@ -106,9 +106,10 @@ def filtered_stations(request):
             qs = qs.filter(township=data["township"])
         if data["kind"]:
             qs = qs.filter(kind=data["kind"])
-        if data["short"]:
-            short = standards.short_station_ids(qs)
-            qs = qs.filter(pk__in=short) if data["short"] == "1" else qs.exclude(pk__in=short)
+        if data["short"] == "1":
+            qs = qs.filter(standards.short_q())
+        elif data["short"] == "0":
+            qs = qs.exclude(standards.short_q())
     return form, qs
 
 
@@ -119,12 +120,9 @@ def station_list(request):
     if request.GET.get("export") == "xlsx":
         return exports.stations_xlsx(request, qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    figures = standards.compliance_map(list(page))
-    rows = [(s, figures[s.pk]) for s in page]
     context = {
         "form": form,
         "page": page,
-        "rows": rows,
         "can_create": permissions.can_manage_any(request.user),
         "definition": standards.DEFINITION,
     }

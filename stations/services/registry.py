@@ -13,7 +13,7 @@ from accounts.models import Role
 from core import audit
 from deputies.models import Person, Seat
 
-from .. import permissions
+from .. import permissions, standards
 from ..models import (
     Checklist,
     ChecklistItem,
@@ -101,6 +101,7 @@ def create_station(*, actor, liaisons=(), **data) -> Station:
     if liaisons:
         _set_liaisons(station, liaisons)
     audit.record(actor=actor, action=A.CREATE, obj=station, note=f"登记站点（{station.get_kind_display()}）")
+    standards.refresh([station])
     return station
 
 
@@ -120,6 +121,7 @@ def update_station(station: Station, *, actor, liaisons=None, **data) -> Station
     audit.record(
         actor=actor, action=A.UPDATE, obj=station, changes=audit.diff(before, audit.snapshot(station, STATION_FIELDS))
     )
+    standards.refresh([station])
     return station
 
 
@@ -237,6 +239,7 @@ def save_checklist(*, actor, congress, name: str, items: list[tuple[str, str]], 
         keep.append(item.pk)
     checklist.items.exclude(pk__in=keep).delete()
     audit.record(actor=actor, action=action, obj=checklist, note="、".join(n for n, _ in items))
+    standards.refresh(Station.objects.filter(checklist=checklist))
     return checklist
 
 
@@ -252,6 +255,7 @@ def record_evidence(station: Station, item: ChecklistItem, *, actor, note: str, 
         evidence.file.save(upload.name, upload, save=False)
     evidence.save()
     audit.record(actor=actor, action=A.CREATE, obj=station, note=f"达标佐证：{item.name}")
+    standards.refresh([station])
     return evidence
 
 
@@ -274,4 +278,5 @@ def record_inspection(
     )
     failed = sum(1 for ok in results.values() if not ok)
     audit.record(actor=actor, action=A.CREATE, obj=station, note=f"站点检查：{failed} 项未达标")
+    standards.refresh([station])
     return inspection

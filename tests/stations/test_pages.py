@@ -191,5 +191,16 @@ def test_list_query_counts_do_not_grow_with_rows(login, staff, make_station, url
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
-    # Of these, 5 are the request's own (session, user, roles, the bell count, the session save).
-    assert len(large.captured_queries) <= 12, [q["sql"][:200] for q in large.captured_queries]
+    # The whole request, its shell included (session, user, roles, scope, the bell), as for every main list page.
+    assert len(large.captured_queries) <= 8, [q["sql"][:200] for q in large.captured_queries]
+
+
+def test_the_reception_page_turns_it_into_a_suggestion_and_links_to_it(login, busy_station):
+    client = login(busy_station.liaison)
+    reception = Reception.objects.get()
+    response = client.post(reverse("stations:reception_action", args=[reception.pk, "suggestion"]), {"title": ""})
+    assert response.status_code == 302
+    reception.refresh_from_db()
+    html = client.get(reverse("stations:reception", args=[reception.pk])).content.decode()
+    assert reverse("suggestions:detail", args=[reception.suggestion_id]) in html
+    assert "转为代表建议" in html

@@ -36,6 +36,11 @@ def test_compliance_is_the_items_with_evidence_not_failed_by_the_latest_inspecti
     services.record_inspection(full, actor=staff, date=dt.date(2026, 3, 5), results=results)
     figures = standards.compliance_map([full, part])
     assert (figures[full.pk].met, figures[full.pk].failed) == (5, ["有设备"])
+    # The figure the lists show and filter on is kept on the station by the services.
+    full.refresh_from_db()
+    part.refresh_from_db()
+    assert (full.compliance_met, full.compliance_total, part.compliance_met) == (5, 6, 4)
+    assert set(full.__class__.objects.filter(standards.short_q()).values_list("pk", flat=True)) == {full.pk, part.pk}
 
     town = standards.by_township(full.__class__.objects.filter(pk__in=[full.pk, part.pk]))
     assert [(t.stations, t.complete, t.met, t.total) for t in town] == [(2, 0, 9, 12)]
