@@ -70,6 +70,20 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password (set_password before save) stamps its date and ends every API token of the account:
+        # "logout everywhere" (sessions end through the session auth hash, which changes with the password).
+        changed = self._password is not None
+        if changed:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        existed = self.pk is not None and changed
+        super().save(*args, **kwargs)
+        if existed:
+            self.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
     @property
     def name(self) -> str:
         return str(self)
@@ -121,3 +135,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TOTPDevice(models.Model):
+    """A second factor: an authenticator app's TOTP secret (RFC 6238), encrypted at rest like ID numbers."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret_encrypted = models.TextField()
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_step = models.BigIntegerField(default=0, help_text="最后一次使用的时间步，防止同一验证码重复使用")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "双因素认证"
+
+    def __str__(self) -> str:
+        return f"{self.user} TOTP"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for a lost phone; only its SHA-256 digest is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "恢复码"
+
+    def __str__(self) -> str:
+        return f"{self.user} 恢复码"

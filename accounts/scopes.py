@@ -99,4 +99,3 @@ def readable_area_ids(user) -> set[int] | _All:
         frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
     return ids
-

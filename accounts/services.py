@@ -90,6 +90,7 @@ def create_user(*, actor, data: dict, roles=(), password: str = "") -> User:
     """A new login. Without a password it cannot log in until one is set; with one, it must be changed first."""
     user = User()
     _apply(user, data)
+    user._role_cache = frozenset(roles)  # the password rule depends on the role (accounts.passwords)
     if password:
         try:
             validate_password(password, user)
@@ -100,6 +101,7 @@ def create_user(*, actor, data: dict, roles=(), password: str = "") -> User:
     else:
         user.set_unusable_password()
     user.save()
+    user._role_cache = None
     _set_roles(user, roles)
     changes = audit.diff({}, _user_snapshot(user), USER_MASKERS)
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=user, changes=changes)

@@ -6,6 +6,10 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/otp/", views.login_otp, name="login_otp"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("mfa/", views.mfa_setup, name="mfa_setup"),
+    path("mfa/disable/", views.mfa_disable, name="mfa_disable"),
+    path("lockouts/", views.lockouts, name="lockouts"),
 ]

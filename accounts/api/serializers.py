@@ -12,6 +12,9 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         label="密码", max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )
+    otp = serializers.CharField(
+        label="动态验证码", max_length=20, required=False, allow_blank=True, help_text="已启用双因素认证的账号必填"
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

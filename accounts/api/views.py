@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import mfa, passwords, services
 from accounts.models import ApiToken, User, UserRole
 from accounts.scopes import is_system_admin
 from core.api.viewsets import ScopedViewSet
@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # One answer for an unknown user and a wrong password, so the endpoint does not tell which usernames exist.
 LOGIN_FAILED = "用户名（手机号）或密码错误。"
+OTP_FAILED = "需要正确的动态验证码（otp）。"
+MFA_SETUP_FIRST = "您的角色须使用双因素认证，请先登录网页完成设置。"
 LOCKED_OUT = "登录失败次数过多，账号已暂时锁定，请稍后再试或联系管理员。"
 
 _detail = inline_serializer("Detail", {"detail": serializers.CharField()})
@@ -54,7 +56,8 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(_detail, description="用户名或密码错误"),
+            400: OpenApiResponse(_detail, description="用户名、密码或动态验证码错误"),
+            403: OpenApiResponse(_detail, description="须先在网页上修改密码或启用双因素认证"),
             429: OpenApiResponse(_detail, description="尝试过于频繁或账号已锁定"),
         },
         auth=[],
@@ -73,6 +76,15 @@ class TokenView(APIView):
             return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return Response({"detail": LOGIN_FAILED}, status=status.HTTP_400_BAD_REQUEST)
+        address = django_request.META.get("REMOTE_ADDR")
+        if mfa.enabled(user):
+            if not mfa.verify(user, form.validated_data.get("otp", ""), address=address):
+                return Response({"detail": OTP_FAILED}, status=status.HTTP_400_BAD_REQUEST)
+        elif mfa.required(user):
+            return Response({"detail": MFA_SETUP_FIRST}, status=status.HTTP_403_FORBIDDEN)
+        reason = passwords.must_change(user)
+        if reason:
+            return Response({"detail": reason + "（请先登录网页修改密码）"}, status=status.HTTP_403_FORBIDDEN)
         key, token = services.issue_api_token(user, address=django_request.META.get("REMOTE_ADDR"))
         return Response(TokenResponseSerializer({"token": key, "expires": token.expires_at}).data)
 
