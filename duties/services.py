@@ -54,8 +54,24 @@ def duty_type(code_or_name: str) -> DutyType:
     """A duty type by its code ("reception") or its name ("接待选民")."""
     found = DutyType.objects.filter(code=code_or_name).first() or DutyType.objects.filter(name=code_or_name).first()
     if found is None:
+        found = _restore_default_type(code_or_name)
+    if found is None:
         raise ValidationError({"type": f"没有“{code_or_name}”这一履职类型。"})
     return found
+
+
+def _restore_default_type(code_or_name: str) -> DutyType | None:
+    """The standard types are seeded by a data migration; should one be missing (deleted by hand, or a flushed test
+    database), the standard definition is restored rather than failing every app that records duties."""
+    from .defaults import DUTY_TYPES
+
+    for order, (code, name, self_reported) in enumerate(DUTY_TYPES, start=1):
+        if code_or_name in (code, name):
+            found, _ = DutyType.objects.get_or_create(
+                code=code, defaults={"name": name, "order": order * 10, "self_reported": self_reported}
+            )
+            return found
+    return None
 
 
 def _check_date(date: dt.date) -> None:

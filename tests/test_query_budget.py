@@ -17,6 +17,7 @@ PAGES = [
     "/training/",
     "/organization/units/",
     "/duties/",
+    "/stations/",
     "/notifications/",
 ]
 BUDGET = 8
