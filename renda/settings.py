@@ -44,9 +44,7 @@ INSTALLED_APPS = [
     "stations",
     "training",
     "duties",
-    "reports",
     "ops",
-    "engagement",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +59,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,20 +102,11 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    # Staff, units, administrators: ≥ 12 characters, 3 of 4 classes; deputies ≥ 8 (accounts.passwords).
-    {"NAME": "accounts.passwords.RolePasswordValidator"},
-    {"NAME": "accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Passwords of staff, unit and administrator accounts expire (等保 2.0; OWASP ASVS differs, see docs/security.md).
-PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
-# Roles that must use a second factor (TOTP). Production default: administrators and office staff; off in the demo
-# (DEBUG) and in tests unless set.
-MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", "" if (DEBUG or TESTING) else "admin,secadmin,staff")
-# The audit log is kept this long (the law's minimum is 6 months; never below 183 days).
-AUDIT_RETENTION_DAYS = max(183, envint("AUDIT_RETENTION_DAYS", 3 * 365))
 
 # Sessions live in the database so that logging in works while Redis is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -291,9 +279,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Logs and error reports never carry ID numbers, phone numbers or passwords (core.security_logging).
-    "filters": {"personal_data": {"()": "core.security_logging.PersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("ops.urls")),
     path("accounts/", include("accounts.urls")),
     path("organization/", include("organization.urls")),
     path("deputies/", include("deputies.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("stations/", include("stations.urls")),
     path("training/", include("training.urls")),
     path("duties/", include("duties.urls")),
+    path("reports/", include("reports.urls")),
     path("public/stations/", include("stations.public_urls")),
     path("public/", include("suggestions.public_urls")),
     path("stats/", include("suggestions.stats_urls")),
