@@ -45,11 +45,15 @@ INSTALLED_APPS = [
     "training",
     "duties",
     "ops",
+    "reports",
+    "ops",
+    "engagement",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "renda.middleware.SecurityHeadersMiddleware",
+    "ops.middleware.RequestIdMiddleware",
     "ops.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -102,11 +107,20 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
+    # Staff, units, administrators: ≥ 12 characters, 3 of 4 classes; deputies ≥ 8 (accounts.passwords).
+    {"NAME": "accounts.passwords.RolePasswordValidator"},
+    {"NAME": "accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Passwords of staff, unit and administrator accounts expire (等保 2.0; OWASP ASVS differs, see docs/security.md).
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
+# Roles that must use a second factor (TOTP). Production default: administrators and office staff; off in the demo
+# (DEBUG) and in tests unless set.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", "" if (DEBUG or TESTING) else "admin,secadmin,staff")
+# The audit log is kept this long (the law's minimum is 6 months; never below 183 days).
+AUDIT_RETENTION_DAYS = max(183, envint("AUDIT_RETENTION_DAYS", 3 * 365))
 
 # Sessions live in the database so that logging in works while Redis is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -279,7 +293,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Logs and error reports never carry ID numbers, phone numbers or passwords (core.security_logging).
+    "filters": {"personal_data": {"()": "core.security_logging.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -288,6 +304,32 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Operations logging (ops.logging): JSON lines carrying the request id, masked, rotated when LOG_FILE is set, and the
+# last 200 errors kept for the administrators' page. LOG_FORMAT=text gives plain lines (the demo's default).
+_ops_filters = ["request_id", "ops_personal_data"]
+LOGGING.setdefault("filters", {}).update(
+    {"request_id": {"()": "ops.logging.RequestIdFilter"}, "ops_personal_data": {"()": "ops.logging.PersonalDataFilter"}}
+)
+LOGGING.setdefault("formatters", {})["json"] = {"()": "ops.logging.JsonFormatter"}
+LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), *_ops_filters]
+if env("LOG_FORMAT", "text" if DEBUG else "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+LOGGING["handlers"]["recent_errors"] = {"()": "ops.logging.RecentErrorsHandler", "level": "ERROR", "filters": _ops_filters}
+LOGGING["root"]["handlers"] = [*LOGGING["root"]["handlers"], "recent_errors"]
+if env("LOG_FILE"):
+    LOGGING["handlers"]["file"] = {
+        "class": "logging.handlers.RotatingFileHandler",
+        "filename": env("LOG_FILE"),
+        "maxBytes": envint("LOG_FILE_MAX_MB", 20) * 1024 * 1024,
+        "backupCount": envint("LOG_FILE_BACKUPS", 10),
+        "encoding": "utf-8",
+        "formatter": "json",
+        "filters": _ops_filters,
+    }
+    LOGGING["root"]["handlers"].append("file")
+# Which health checks make GET /healthz answer 503 (ops.health); the others only show on /healthz/detail.
+OPS_HEALTH_REQUIRED = envlist("OPS_HEALTH_REQUIRED", "database,redis,workers,beat,queue,disk")
 
 # Operations logging (ops.logging): JSON lines carrying the request id, masked, rotated when LOG_FILE is set, and the
 # last 200 errors kept for the administrators' page. LOG_FORMAT=text gives plain lines (the demo's default).
