@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "stations",
     "training",
     "duties",
-    "ops",
     "reports",
     "ops",
     "engagement",
@@ -53,7 +52,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "renda.middleware.SecurityHeadersMiddleware",
-    "ops.middleware.RequestIdMiddleware",
     "ops.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -304,32 +302,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
-
-# Operations logging (ops.logging): JSON lines carrying the request id, masked, rotated when LOG_FILE is set, and the
-# last 200 errors kept for the administrators' page. LOG_FORMAT=text gives plain lines (the demo's default).
-_ops_filters = ["request_id", "ops_personal_data"]
-LOGGING.setdefault("filters", {}).update(
-    {"request_id": {"()": "ops.logging.RequestIdFilter"}, "ops_personal_data": {"()": "ops.logging.PersonalDataFilter"}}
-)
-LOGGING.setdefault("formatters", {})["json"] = {"()": "ops.logging.JsonFormatter"}
-LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), *_ops_filters]
-if env("LOG_FORMAT", "text" if DEBUG else "json") == "json":
-    LOGGING["handlers"]["console"]["formatter"] = "json"
-LOGGING["handlers"]["recent_errors"] = {"()": "ops.logging.RecentErrorsHandler", "level": "ERROR", "filters": _ops_filters}
-LOGGING["root"]["handlers"] = [*LOGGING["root"]["handlers"], "recent_errors"]
-if env("LOG_FILE"):
-    LOGGING["handlers"]["file"] = {
-        "class": "logging.handlers.RotatingFileHandler",
-        "filename": env("LOG_FILE"),
-        "maxBytes": envint("LOG_FILE_MAX_MB", 20) * 1024 * 1024,
-        "backupCount": envint("LOG_FILE_BACKUPS", 10),
-        "encoding": "utf-8",
-        "formatter": "json",
-        "filters": _ops_filters,
-    }
-    LOGGING["root"]["handlers"].append("file")
-# Which health checks make GET /healthz answer 503 (ops.health); the others only show on /healthz/detail.
-OPS_HEALTH_REQUIRED = envlist("OPS_HEALTH_REQUIRED", "database,redis,workers,beat,queue,disk")
 
 # Operations logging (ops.logging): JSON lines carrying the request id, masked, rotated when LOG_FILE is set, and the
 # last 200 errors kept for the administrators' page. LOG_FORMAT=text gives plain lines (the demo's default).
