@@ -32,6 +32,10 @@ def navigation(request):
 
     if can_view_duties(user):
         items.append(("履职管理", reverse("duties:record_list")))
+    from engagement.permissions import can_open_staff_pages as can_view_engagement
+
+    if can_view_engagement(user):
+        items.append(("联系代表", reverse("engagement:overview")))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),

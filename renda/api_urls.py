@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("duties.api.urls")),
     path("", include("training.api.urls")),
     path("", include("stations.api.urls")),
+    path("", include("engagement.api.urls")),
 ]

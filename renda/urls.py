@@ -12,6 +12,7 @@ urlpatterns = [
     path("stations/", include("stations.urls")),
     path("training/", include("training.urls")),
     path("duties/", include("duties.urls")),
+    path("engagement/", include("engagement.urls")),
     path("public/stations/", include("stations.public_urls")),
     path("public/", include("suggestions.public_urls")),
     path("stats/", include("suggestions.stats_urls")),

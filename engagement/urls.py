@@ -1,0 +1,46 @@
+from django.urls import path
+
+from . import mobile, views
+
+app_name = "engagement"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/new/", views.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/new/", views.round_new, name="round_new"),
+    path("reports/rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("reports/rounds/<int:pk>/distribute/", views.round_distribute, name="round_distribute"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("topics/", views.topic_list, name="topic_list"),
+    path("plans/new/", views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/topics/", views.topic_add, name="topic_add"),
+    path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
+    path("topics/<int:pk>/claim/", views.topic_claim, name="topic_claim"),
+    path("claims/<int:pk>/complete/", views.claim_complete, name="claim_complete"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/new/", views.invitation_new, name="invitation_new"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation_detail"),
+    path("replies/<int:pk>/<str:value>/", views.attendance, name="attendance"),
+    path("supervisors/", views.supervisor_list, name="supervisor_list"),
+    path("supervisors/new/", views.supervisor_new, name="supervisor_new"),
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/coverage/", views.coverage, name="coverage"),
+    path("consultations/", views.consultation_list, name="consultation_list"),
+    path("consultations/new/", views.consultation_new, name="consultation_new"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
+    path("consultations/<int:pk>/<str:action>/", views.consultation_action, name="consultation_action"),
+    path("special/", views.special_list, name="special_list"),
+    path("special/new/", views.special_new, name="special_new"),
+    path("special/<int:pk>/", views.special_detail, name="special_detail"),
+    path("special/<int:pk>/<str:action>/", views.special_action, name="special_action"),
+    # The deputy's phone.
+    path("my/notices/", mobile.my_notices, name="m_notices"),
+    path("my/notices/<int:pk>/", mobile.my_notice, name="m_notice"),
+    path("my/invitations/", mobile.my_invitations, name="m_invitations"),
+    path("my/invitations/<int:pk>/", mobile.my_invitation, name="m_invitation"),
+]
