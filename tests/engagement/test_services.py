@@ -182,7 +182,11 @@ def test_staff_marking_absent_removes_the_duty_and_a_deputy_cannot_answer_for_an
 
 def test_a_deputy_signs_up_and_declining_needs_a_reason(world, eng):
     inv = services.create_invitation(
-        actor=eng.staff, congress=world.county, kind="hearing", title="听证会", date=TODAY + dt.timedelta(days=5),
+        actor=eng.staff,
+        congress=world.county,
+        kind="hearing",
+        title="听证会",
+        date=TODAY + dt.timedelta(days=5),
         persons=[eng.alice],
     )
     reply = inv.replies.get()
@@ -220,10 +224,17 @@ def test_a_consultation_item_links_back_to_its_source_and_becomes_a_suggestion(w
     from stations.models import Reception, Station
 
     station = Station.objects.create(congress=world.county, name="城关代表之家", kind=Station.Kind.HOME)
-    reception = Reception.objects.create(station=station, date=TODAY, deputy=eng.alice, topic="老旧小区加装电梯", content="群众反映")
+    reception = Reception.objects.create(
+        station=station, date=TODAY, deputy=eng.alice, topic="老旧小区加装电梯", content="群众反映"
+    )
     item = services.add_consultation(
-        actor=eng.staff, congress=world.county, title="老旧小区加装电梯", units=[world.unit],
-        source_kind="reception", source_id=reception.pk, deputy=eng.alice,
+        actor=eng.staff,
+        congress=world.county,
+        title="老旧小区加装电梯",
+        units=[world.unit],
+        source_kind="reception",
+        source_id=reception.pk,
+        deputy=eng.alice,
     )
     assert (item.source_kind, item.source_id) == ("reception", reception.pk)
     assert item.source_label == "接待选民：老旧小区加装电梯"
@@ -232,7 +243,9 @@ def test_a_consultation_item_links_back_to_its_source_and_becomes_a_suggestion(w
     assert sources.url(item.source_kind, item.source_id) == f"/stations/receptions/{reception.pk}/"
     with pytest.raises(IllegalTransition):
         services.complete_consultation(item, actor=eng.staff, outcome="已完成")
-    services.record_consultation(item, actor=eng.staff, meeting_date=TODAY, attendees="住建局、街道", agreed="纳入明年计划")
+    services.record_consultation(
+        item, actor=eng.staff, meeting_date=TODAY, attendees="住建局、街道", agreed="纳入明年计划"
+    )
     suggestion = services.consultation_to_suggestion(item, actor=eng.staff)
     assert suggestion.lead_deputy == eng.alice and item.__class__.objects.get(pk=item.pk).suggestion == suggestion
     assert list(permissions.visible_consultations(eng.unit_user)) == [item]
@@ -242,9 +255,14 @@ def test_a_consultation_item_links_back_to_its_source_and_becomes_a_suggestion(w
 def test_a_special_report_is_numbered_when_sent_and_links_back_to_its_sources(world, eng):
     from suggestions.models import Suggestion
 
-    s = Suggestion.objects.create(congress=world.county, title="关于校车安全的建议", content="内容", lead_deputy=eng.alice)
+    s = Suggestion.objects.create(
+        congress=world.county, title="关于校车安全的建议", content="内容", lead_deputy=eng.alice
+    )
     report = services.create_special_report(
-        actor=eng.staff, congress=world.county, title="群众反映校车安全问题", content="近期多个站点反映……",
+        actor=eng.staff,
+        congress=world.county,
+        title="群众反映校车安全问题",
+        content="近期多个站点反映……",
         items=[("suggestion", s.pk, ""), ("opinion", None, "12345热线汇总")],
     )
     assert {(x.source_kind, x.source_label) for x in report.sources.all()} == {
