@@ -36,7 +36,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = request_id_var.get()
+            # django.request logs a 404/500 after the middleware returned: its record carries the request.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", "") or request_id_var.get()
         return True
 
 
