@@ -36,6 +36,10 @@ def navigation(request):
 
     if can_view_engagement(user):
         items.append(("联系代表", reverse("engagement:overview")))
+    from reports.permissions import can_open as can_view_reports
+
+    if can_view_reports(user):
+        items.append(("年度报告", reverse("reports:list")))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),

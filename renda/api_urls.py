@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("training.api.urls")),
     path("", include("stations.api.urls")),
     path("", include("engagement.api.urls")),
+    path("", include("reports.api.urls")),
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("duties/", include("duties.urls")),
     path("engagement/", include("engagement.urls")),
+    path("reports/", include("reports.urls")),
     path("public/stations/", include("stations.public_urls")),
     path("public/", include("suggestions.public_urls")),
     path("stats/", include("suggestions.stats_urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 from core import audit
 
 from . import stats
-from .stats_api import parse_params
+from .stats_api import is_live, parse_params, shown_figures
 
 # The rates shown per group in the breakdown table (all are in the export).
 BREAKDOWN_CODES = (
@@ -37,7 +38,15 @@ def _report(request):
     except ValidationError as exc:
         return None, exc.detail
     scope = stats.scope_for(request.user, congress_id)
-    return stats.compute(scope, year, breakdown), None
+    shown = shown_figures(scope, year, breakdown, live=is_live(request.GET))
+    if apps.is_installed("reports"):
+        from reports.snapshots import as_report
+
+        report = as_report(shown.data)
+    else:
+        report = stats.compute(scope, year, breakdown)
+    report.figures_source = shown.meta()
+    return report, None
 
 
 def _columns(report):
@@ -54,6 +63,7 @@ def stats_page(request):
         "years": list(range(this_year, this_year - 6, -1)),
         "breakdowns": stats.BREAKDOWNS.items(),
         "columns": _columns(report) if report else [],
+        "figures_source": getattr(report, "figures_source", None),
     }
     if report:
         context["count_items"] = [

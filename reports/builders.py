@@ -1,0 +1,243 @@
+"""The report builders: one function per kind, gathering the figures (reports.figures, issued ones from a
+YearSnapshot where the year is issued) and rendering them to PDF (core.pdf, WeasyPrint) or Excel (openpyxl).
+
+build(...) is what the Celery task and the `annual_report` command both call, so a file is the same whichever way
+it was asked for. `progress(pct)` is called as the work advances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from core.pdf import render_pdf
+from suggestions import stats
+
+from . import charts, excel, figures, snapshots
+from .models import Format, Kind
+
+RATE_ROWS = (
+    "meet_rate",
+    "answer_rate",
+    "ontime_rate",
+    "close_rate",
+    "solve_rate",
+    "first_satisfied_rate",
+    "first_basic_rate",
+    "first_positive_rate",
+    "final_satisfied_rate",
+    "final_basic_rate",
+    "final_positive_rate",
+)
+TABLE_CODES = ("meet_rate", "answer_rate", "ontime_rate", "close_rate", "first_positive_rate", "final_positive_rate")
+CLASS_CODES = ("class_a", "class_b", "class_c", "class_d")
+DEPUTY_SECTIONS = (
+    ("training", "代表学习培训"),
+    ("duties", "代表履职情况"),
+    ("stations", "代表之家（站）接待选民"),
+    ("groups", "代表小组活动"),
+    ("bands", "代表履职考核"),
+)
+
+
+class BuildError(Exception):
+    """A report that cannot be built, with the reason in Chinese (shown on the failed job)."""
+
+
+@dataclass
+class Built:
+    content: bytes
+    title: str
+
+
+def office_name(congress) -> str:
+    base = congress.name.removesuffix("人民代表大会") or str(congress)
+    return f"{base}人大常委会代表工委"
+
+
+def build(
+    kind: str, year: int, fmt: str, *, congress, unit=None, person=None, progress: Callable | None = None
+) -> Built:
+    progress = progress or (lambda pct: None)
+    if fmt not in Format.values:
+        raise BuildError(f"不支持的格式：{fmt}")
+    builder = {
+        Kind.SUGGESTIONS: _suggestions,
+        Kind.DEPUTIES: _deputies,
+        Kind.UNIT: _unit,
+        Kind.DEPUTY: _deputy,
+    }.get(kind)
+    if builder is None:
+        raise BuildError(f"不支持的报告种类：{kind}")
+    return builder(year, fmt, congress=congress, unit=unit, person=person, progress=progress)
+
+
+def _table(report: dict, codes=TABLE_CODES) -> list[dict]:
+    """Rows of a breakdown table: label, assigned, the picked rates (display strings) and the A–D counts."""
+    out = []
+    for r in [*report["rows"], report["total"]]:
+        out.append(
+            {
+                "label": r["label"],
+                "assigned": r["counts"].get("assigned", 0),
+                "rates": [r["figures"][c]["display"] for c in codes],
+                "classes": [r["counts"].get(c, 0) for c in CLASS_CODES],
+            }
+        )
+    return out
+
+
+def _headers(report: dict, codes=TABLE_CODES) -> list[str]:
+    return [report["total"]["figures"][c]["label"] for c in codes]
+
+
+def suggestions_context(congress, year: int, progress=lambda pct: None) -> dict:
+    snap = snapshots.snapshot_for(congress.pk, year)
+    live = None
+    if snap is None:
+        data = figures.suggestion_figures(congress.pk, year)
+        changes = []
+    else:
+        data = snap.figures
+        live = figures.suggestion_figures(congress.pk, year)
+        changes = snapshots.changed_figures(data["by"][""], live["by"][""])
+    progress(40)
+    total = data["by"][""]["total"]
+    units, committees = data["by"]["unit"], data["by"]["committee"]
+    key = figures.key_items(congress.pk, year)
+    rehandled = figures.rehandled_items(congress.pk, year)
+    progress(60)
+    unit_rows = units["rows"]
+    return {
+        "congress": congress,
+        "year": year,
+        "office": office_name(congress),
+        "title": f"关于{year}年度代表建议办理情况的报告",
+        "as_of": data["by"][""]["as_of"],
+        "total": total,
+        "counts": [(stats.COUNT_LABELS[c], total["counts"].get(c, 0)) for c in stats.COUNT_LABELS],
+        "rate_rows": [total["figures"][c] for c in RATE_ROWS],
+        "all_figures": list(total["figures"].values()),
+        "class_rows": [
+            (c[-1].upper(), total["counts"].get(c, 0), total["figures"][f"{c}_share"]["display"]) for c in CLASS_CODES
+        ],
+        "unit_headers": _headers(units),
+        "unit_table": _table(units),
+        "committee_table": _table(committees),
+        "key": key,
+        "rehandled": rehandled,
+        "snapshot": snap,
+        "changes": changes,
+        "chart_rates": charts.hbar(
+            [(r["label"], r["figures"]["answer_rate"]["rate"]) for r in unit_rows[:40]], title="各承办单位答复率"
+        ),
+        "chart_positive": charts.hbar(
+            [(r["label"], r["figures"]["final_positive_rate"]["rate"]) for r in unit_rows[:40]],
+            title="各承办单位满意和基本满意率（最终）",
+        ),
+        "chart_classes": charts.columns(
+            [(f"{c[-1].upper()}类", total["counts"].get(c, 0)) for c in CLASS_CODES], title="答复结果分类（件）"
+        ),
+        "generated": timezone.localtime(),
+    }
+
+
+def _suggestions(year, fmt, *, congress, progress, **kw) -> Built:
+    ctx = suggestions_context(congress, year, progress)
+    title = f"{ctx['office']}{ctx['title']}"
+    if fmt == Format.PDF:
+        content = render_pdf("reports/pdf/suggestions.html", ctx)
+    else:
+        content = excel.suggestions_book(ctx)
+    progress(95)
+    return Built(content, title)
+
+
+def deputies_context(congress, year: int, progress=lambda pct: None) -> dict:
+    snap = snapshots.snapshot_for(congress.pk, year, Kind.DEPUTIES)
+    data = snap.figures if snap else figures.deputy_figures(congress.pk, year)
+    changes = []
+    if snap is not None:
+        live = figures.deputy_figures(congress.pk, year)
+        changes = [
+            {"code": key, "label": label, "issued": "见签发数据", "current": "已变化"}
+            for key, label in DEPUTY_SECTIONS
+            if snap.figures.get(key) != live.get(key)
+        ]
+    progress(60)
+    return {
+        "congress": congress,
+        "year": year,
+        "office": office_name(congress),
+        "title": f"关于{year}年度代表工作情况的报告",
+        "as_of": data["as_of"],
+        "d": data,
+        "snapshot": snap,
+        "changes": changes,
+        "chart_duties": charts.hbar(
+            [(r["type"], r["records"]) for r in data["duties"]], title="履职记录（按类型，条）", unit="", maximum=None
+        ),
+        "chart_bands": charts.columns([(b["band"], b["count"]) for b in data["bands"]], title="履职考核等次（人）"),
+        "generated": timezone.localtime(),
+    }
+
+
+def _deputies(year, fmt, *, congress, progress, **kw) -> Built:
+    ctx = deputies_context(congress, year, progress)
+    title = f"{ctx['office']}{ctx['title']}"
+    content = render_pdf("reports/pdf/deputies.html", ctx) if fmt == Format.PDF else excel.deputies_book(ctx)
+    progress(95)
+    return Built(content, title)
+
+
+def unit_context(unit, year: int, progress=lambda pct: None) -> dict:
+    scope = stats.Scope(congress_ids={unit.congress_id}, unit_id=unit.pk)
+    shown = snapshots.suggestion_stats(scope, year)
+    data = shown.data
+    changes = []
+    if shown.snapshot is not None:
+        changes = snapshots.changed_figures(data, figures.unit_figures(unit, year))
+    progress(50)
+    total = data["total"]
+    return {
+        "congress": unit.congress,
+        "unit": unit,
+        "year": year,
+        "office": office_name(unit.congress),
+        "title": f"{unit.name}{year}年度代表建议办理情况",
+        "as_of": data["as_of"],
+        "total": total,
+        "counts": [(stats.COUNT_LABELS[c], total["counts"].get(c, 0)) for c in stats.COUNT_LABELS],
+        "all_figures": list(total["figures"].values()),
+        "snapshot": shown.snapshot,
+        "changes": changes,
+        "chart_classes": charts.columns(
+            [(f"{c[-1].upper()}类", total["counts"].get(c, 0)) for c in CLASS_CODES], title="答复结果分类（件）"
+        ),
+        "generated": timezone.localtime(),
+    }
+
+
+def _unit(year, fmt, *, congress, unit, progress, **kw) -> Built:
+    if unit is None:
+        raise BuildError("承办单位报告需要指定承办单位")
+    ctx = unit_context(unit, year, progress)
+    title = f"{ctx['office']}：{ctx['title']}"
+    content = render_pdf("reports/pdf/unit.html", ctx) if fmt == Format.PDF else excel.unit_book(ctx)
+    progress(95)
+    return Built(content, title)
+
+
+def _deputy(year, fmt, *, congress, person, progress, **kw) -> Built:
+    from duties import archive
+
+    if person is None:
+        raise BuildError("一人一册需要指定代表")
+    data = archive.build(person, archive.Period.for_year(year), include_pending=False, show_interviews=False)
+    progress(50)
+    title = f"{person.name}代表{year}年度履职档案"
+    content = archive.render_archives_pdf([data], title=title) if fmt == Format.PDF else excel.archive_book(data, title)
+    progress(95)
+    return Built(content, title)

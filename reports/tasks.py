@@ -1,0 +1,36 @@
+"""Celery tasks of the reports app. They take primary keys, call services, and are idempotent: a job that is not
+queued any more (done, failed, or claimed by another worker) is not built again."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
+def build_report(job_id: int) -> str:
+    from .services import run_job
+
+    return run_job(job_id)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
+def sweep_queued() -> int:
+    """Periodic: queue again the jobs left queued while the broker was down."""
+    from .services import sweep_queued as sweep
+
+    return sweep()
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
+def issue_previous_year() -> int:
+    """January 5th: issue and build last year's suggestions and deputies reports for every managed congress."""
+    from organization.models import Congress
+
+    from .services import issue_and_build
+
+    year = timezone.localdate().year - 1
+    count = 0
+    for congress in Congress.objects.filter(is_managed=True).order_by("pk"):
+        count += len(issue_and_build(actor=None, congress=congress, year=year))
+    return count
