@@ -75,3 +75,19 @@ def history(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def record_unmasked_view(*, actor, obj: models.Model, fields: Iterable[str], address: str | None = None) -> None:
+    """A user was shown personal data in full (an unmasked ID number): a security event of its own."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=AuditEntry.Action.VIEW_PERSONAL,
+            obj=obj,
+            note="查看未脱敏个人信息：" + "、".join(fields),
+            address=address,
+        )
+
+
+# The actions an auditor reviews as security events (三权分立: the system administrator does not read them).
+SECURITY_ACTIONS = ("login", "login_failed", "security", "export", "view_personal")

@@ -8,7 +8,8 @@ from django.db import models
 
 class AuditEntry(models.Model):
     """One change to a record or one security event, written in the same transaction as the change.
-    Personal data is masked in `changes` before it is stored."""
+    Personal data is masked in `changes` before it is stored. Append-only: on PostgreSQL a trigger refuses
+    UPDATE and DELETE (migration core 0002); only `manage.py purge_audit` removes rows past AUDIT_RETENTION_DAYS."""
 
     class Action(models.TextChoices):
         CREATE = "create", "新增"
@@ -20,6 +21,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
         SECURITY = "security", "安全事件"
+        VIEW_PERSONAL = "view_personal", "查看个人信息"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

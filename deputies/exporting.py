@@ -12,21 +12,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.exports import safe_cell
 from organization.models import Congress
 
 from . import permissions
-from .importing import COMPOSITIONS, FORMULA_START, HEADERS, MAX_ROWS, REQUIRED
+from .importing import COMPOSITIONS, HEADERS, MAX_ROWS, REQUIRED
 from .models import GroupMembership, Seat
+
+__all__ = ["XLSX", "safe_cell"]  # safe_cell: core.exports (shared by every export)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTRA_HEADERS = ["资格状态"]
-
-
-def safe_cell(value):
-    """A cell value that a spreadsheet will not run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _bold_header(ws, headers) -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from core import audit, crypto, idcard
+from core import audit, crypto, idcard, uploads
+from core.exports import FORMULA_START  # shared with every export
 from core.models import AuditEntry
 from organization.models import Area, Congress, Term
 
@@ -68,7 +69,6 @@ LEVELS = {
 }
 COMPOSITIONS = {label: value for value, label in Composition.choices}
 LIST_SPLIT = re.compile(r"[、，,;；/\s]+")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝")
 
 
 class ImportRejected(Exception):
@@ -141,13 +141,11 @@ def read_rows(fileobj) -> list[tuple[int, dict]]:
     """[(row number, {key: raw cell value})] for the non-blank rows, or ImportRejected."""
     import openpyxl
 
-    size = getattr(fileobj, "size", None)
-    if size is None:
-        fileobj.seek(0, 2)
-        size = fileobj.tell()
-    fileobj.seek(0)
-    if size > MAX_BYTES:
-        raise ImportRejected(f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 5 MB，请分批导入。")
+    try:
+        # Size, a real .xlsx by content, and no zip bomb, before openpyxl reads anything (core.uploads).
+        uploads.check_xlsx(fileobj, max_bytes=MAX_BYTES)
+    except uploads.UploadRejected as exc:
+        raise ImportRejected(str(exc)) from exc
     try:
         wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

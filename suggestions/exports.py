@@ -11,13 +11,13 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from core.exports import safe_cell
 from core.masking import mask_phone
 
 from . import permissions
 from .models import Answer, CoSigner, Rating
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = [
     "编号",
@@ -37,12 +37,6 @@ HEADERS = [
     "重点督办",
 ]
 WIDTHS = {"标题": 40, "会议": 22, "承办单位": 36, "联名代表": 24, "联系电话": 16, "办理结果": 12}
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def export_suggestions(qs, user) -> bytes:

@@ -32,7 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import UNIT_ROLES, Role, User
-from core import audit
+from core import audit, uploads
 from core.deadlines import deadline
 from core.exceptions import IllegalTransition
 from core.models import AuditEntry
@@ -1426,17 +1426,12 @@ def store_attachment(
         raise IllegalTransition(f"该建议当前状态为“{suggestion.get_state_display()}”，不能再上传建议材料")
     if upload is None:
         raise ValidationError({"file": "请选择文件"})
-    size = upload.size
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": "文件不能超过20MB"})
-    if size == 0:
-        raise ValidationError({"file": "文件为空"})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    ext = detect_type(head, upload)
-    if ext is None:
-        raise ValidationError({"file": "只能上传PDF、JPG、PNG、Word（docx）或Excel（xlsx）文件"})
+    # Size, type by content, zip bombs in Office files, images re-encoded (core.uploads).
+    try:
+        checked = uploads.check_upload(upload, allowed=set(_TYPES), max_bytes=MAX_ATTACHMENT_BYTES)
+    except uploads.UploadRejected as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    ext, size = checked.ext, checked.size
     name = os.path.basename(getattr(upload, "name", "") or f"附件.{ext}")[:200]
     att = Attachment(
         suggestion=suggestion,
@@ -1447,8 +1442,7 @@ def store_attachment(
         content_type=_TYPES[ext],
         uploaded_by=actor,
     )
-    data = upload.read()
-    att.file.save(f"upload.{ext}", ContentFile(data), save=False)
+    att.file.save(f"upload.{ext}", ContentFile(checked.data), save=False)
     att.save()
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=att, note=f"{att.get_kind_display()}：{name}")
     return att

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import audit
+from core.exports import safe_cell
 from core.models import AuditEntry
 from core.pdf import render_pdf
 
@@ -23,11 +24,7 @@ from . import attendance
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _safe(value):
-    """Cells that start like a formula are written as text (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+_safe = safe_cell  # cells that start like a formula are written as text (core.exports)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

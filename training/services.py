@@ -17,16 +17,19 @@ import datetime as dt
 import importlib
 import importlib.util
 import inspect
+import os
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit
+from core import audit, uploads
 from core.exceptions import IllegalTransition
 from core.models import AuditEntry
 from core.notifications import notify
@@ -523,14 +526,23 @@ def send_reminders(*, today: dt.date | None = None) -> int:
 
 # --- study materials ------------------------------------------------------------------------------------------
 
+MATERIAL_TYPES = {"pdf", "docx", "xlsx", "pptx", "jpg", "png", "txt"}
+MATERIAL_MAX_BYTES = 30 * 1024 * 1024
+
 
 @transaction.atomic
 def add_material(*, actor, congress: Congress, title: str, file, description: str = "") -> Material:
     _require_manager(actor, congress=congress)
-    material = Material.objects.create(
-        congress=congress, title=title, file=file, description=description, uploaded_by=actor
-    )
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=material)
+    # Size, type by content, zip bombs, images re-encoded (core.uploads); stored under a name of our own.
+    try:
+        checked = uploads.check_upload(file, allowed=MATERIAL_TYPES, max_bytes=MATERIAL_MAX_BYTES)
+    except uploads.UploadRejected as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    original = os.path.basename(getattr(file, "name", "") or "")
+    material = Material(congress=congress, title=title, description=description, uploaded_by=actor)
+    material.file.save(f"{uuid.uuid4().hex[:12]}.{checked.ext}", ContentFile(checked.data), save=False)
+    material.save()
+    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=material, note=f"文件：{original[:200]}")
     return material
 
 

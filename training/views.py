@@ -401,6 +401,9 @@ def material_list(request):
                 return redirect("training:materials")
             except PermissionDenied:
                 form.add_error("congress", "您不能为该人大上传资料。")
+            except ValidationError as exc:  # the file refused by core.uploads
+                for message in exc.message_dict.get("file", exc.messages):
+                    form.add_error("file", message)
     elif request.method == "POST":
         raise PermissionDenied
     qs = (

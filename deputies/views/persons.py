@@ -104,6 +104,9 @@ def person_detail(request, pk):
         ("住址", permissions.person_value(user, person, "address")),
     ]
     can_edit = permissions.can_edit_roster(user)
+    if person.id_number and user.person_id != person.pk and permissions.can_see_personal_data(user, person):
+        # Showing an ID number in full is a security event (等保 安全审计).
+        audit.record_unmasked_view(actor=user, obj=person, fields=["身份证号"], address=request.META.get("REMOTE_ADDR"))
     return render(
         request,
         "deputies/person_detail.html",

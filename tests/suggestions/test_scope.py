@@ -12,7 +12,12 @@ from suggestions.models import Assignment, Attachment
 from .conftest import act
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real (2×2) PNG: images are decoded and re-encoded on upload (core.uploads), so a bare signature is refused.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as"
+    b"\x00\x00\x00\x16IDATx\x9cc\xfc\xcf\xc0\xc0\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\r\x1d\x01\x03j"
+    b"\xc2\x9b\xe9\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def ids(response):
