@@ -4,6 +4,7 @@ Playwright's sync API runs an event loop in this thread; Django's async-safety c
 by the test itself (seeding, asserting rows), so it is switched off for this directory only.
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -82,10 +83,8 @@ def new_page(browser, request, live_server):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
         for i, context in enumerate(contexts):
             for j, page in enumerate(context.pages):
-                try:
+                with contextlib.suppress(Exception):  # a closed page must not hide the real failure
                     page.screenshot(path=str(ARTIFACTS / f"{name}-{i}-{j}.png"), full_page=True)
-                except Exception:  # noqa: BLE001 — a closed page must not hide the real failure
-                    pass
     for context in contexts:
         context.close()
 
