@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages renda needs beyond Python: a CJK font (PDF reports), poppler-utils (PDF checks in
-# tests), HarfBuzz subsetting (small PDFs) and Chromium (browser tests). Does nothing when they are present.
+# tests), HarfBuzz subsetting (small PDFs), Chromium (browser tests) and, with --bench, wrk (benchmarks).
+# Does nothing when they are present.
 set -euo pipefail
 pkgs=()
 has_font() { fc-list :lang=zh 2>/dev/null | grep -q .; }
@@ -9,6 +10,10 @@ if [ "${1:-}" != "--font-only" ]; then
   command -v pdftotext >/dev/null || pkgs+=(poppler-utils)
   [ -e /usr/bin/chromium ] || pkgs+=(chromium)
   ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || pkgs+=(libharfbuzz-subset0)
+fi
+# `--bench` (make bench): wrk, the HTTP load generator of bench/run.py.
+if [ "${1:-}" = "--bench" ]; then
+  command -v wrk >/dev/null || pkgs+=(wrk)
 fi
 [ ${#pkgs[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
