@@ -29,39 +29,34 @@ LISTS = [
 
 
 def _populate(world, eng, n, start):
-    member = f.CommitteeMemberFactory(congress=world.county)
-    plan = services.create_plan(actor=eng.staff, congress=world.county, year=TODAY.year, title=f"计划{start}")
+    """Rows for every list, written directly (the services are tested elsewhere; this keeps the test fast)."""
+    from engagement import models as m
+
+    county = world.county
+    member = f.CommitteeMemberFactory(congress=county)
+    plan = m.WorkPlan.objects.create(congress=county, year=TODAY.year, title=f"计划{start}")
     for i in range(start, start + n):
-        unit = f.UnitFactory(congress=world.county)
-        group = f.GroupFactory(congress=world.county)
-        services.publish_notice(actor=eng.staff, congress=world.county, title=f"通知{i}", important=bool(i % 2))
-        services.create_report_round(
-            actor=eng.staff,
-            congress=world.county,
-            title=f"报告{i}",
-            period="上半年",
-            due_date=TODAY + dt.timedelta(days=10),
-            units=[unit],
+        unit = f.UnitFactory(congress=county)
+        group = f.GroupFactory(congress=county)
+        notice = m.Notice.objects.create(
+            congress=county, title=f"通知{i}", important=bool(i % 2), published_at=timezone.now()
         )
-        topic = services.add_topic(plan, actor=eng.staff, title=f"课题{i}")
-        services.claim_topic(topic, actor=eng.staff, group=group)
-        services.create_invitation(
-            actor=eng.staff, congress=world.county, kind="research", title=f"调研{i}", date=TODAY, persons=[eng.alice]
+        m.NoticeReceipt.objects.bulk_create([m.NoticeReceipt(notice=notice, person=p) for p in (eng.alice, eng.bob)])
+        rnd = m.ReportRound.objects.create(congress=county, title=f"报告{i}", period="上半年", due_date=TODAY)
+        m.ReportRequest.objects.create(round=rnd, unit=unit)
+        topic = m.Topic.objects.create(plan=plan, title=f"课题{i}")
+        m.TopicClaim.objects.create(topic=topic, group=group)
+        inv = m.Invitation.objects.create(congress=county, kind="research", title=f"调研{i}", date=TODAY)
+        m.InvitationReply.objects.create(invitation=inv, person=eng.alice)
+        m.SpecialSupervisor.objects.create(congress=county, person=eng.bob, unit=unit, start=TODAY)
+        visit = m.Visit.objects.create(congress=county, member=member, date=TODAY)
+        visit.persons.set([eng.alice, eng.carol])
+        item = m.ConsultationItem.objects.create(
+            congress=county, title=f"会商{i}", source_kind="opinion", deputy=eng.alice
         )
-        services.appoint_supervisor(actor=eng.staff, congress=world.county, person=eng.bob, unit=unit, start=TODAY)
-        services.record_visit(actor=eng.staff, member=member, date=TODAY, persons=[eng.alice, eng.carol])
-        services.add_consultation(
-            actor=eng.staff,
-            congress=world.county,
-            title=f"会商{i}",
-            units=[unit],
-            source_kind="opinion",
-            source_label=f"意见{i}",
-            deputy=eng.alice,
-        )
-        services.create_special_report(
-            actor=eng.staff, congress=world.county, title=f"专报{i}", content="正文", items=[("opinion", None, "热线")]
-        )
+        item.units.set([unit])
+        report = m.SpecialReport.objects.create(congress=county, year=TODAY.year, title=f"专报{i}", content="正文")
+        m.SpecialReportSource.objects.create(report=report, source_kind="opinion", source_label="热线")
 
 
 def _count(client, url):
