@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import time
+import uuid
 
 import pytest
 from celery import shared_task
@@ -53,6 +56,116 @@ def pg_url(dbname: str) -> str:
 
 
 def script_env(**extra) -> dict[str, str]:
-    env = {**os.environ, "RENDA_TESTING": "1", "PYTHON": os.path.join(os.getcwd(), ".venv/bin/python")}
+    env = {
+        **os.environ,
+        "RENDA_TESTING": "1",
+        "DJANGO_SETTINGS_MODULE": "renda.test_settings",
+        "PYTHON": os.path.join(os.getcwd(), ".venv/bin/python"),
+    }
     env.update({k: str(v) for k, v in extra.items()})
     return env
+
+
+def admin_connection():
+    import psycopg2
+
+    conn = psycopg2.connect(pg_url("postgres"))
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture
+def scratch_database(django_db_setup, django_db_blocker):
+    """A copy of the migrated test database under a new name (CREATE DATABASE … TEMPLATE), dropped afterwards.
+    Scripts work on it with committed data, without a transactional test's slow flush."""
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        source = connection.creation._get_test_db_name()
+    name = f"{source}_{uuid.uuid4().hex[:8]}"
+    admin = admin_connection()
+    for attempt in range(20):
+        connections.close_all()
+        try:
+            with admin.cursor() as cur:
+                cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            break
+        except Exception:  # noqa: BLE001 - the template is briefly in use by a closing connection
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
+    yield pg_url(name)
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def empty_database():
+    """A new, empty database on the test server, dropped afterwards."""
+    name = f"renda_h13_empty_{uuid.uuid4().hex[:8]}"
+    admin = admin_connection()
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield pg_url(name)
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+SEED = """
+from organization.models import Area
+from tests import factories as f
+area = f.AreaFactory(name="测试县", level=Area.Level.COUNTY)
+county = f.CongressFactory(name="测试县人民代表大会", area=area)
+term = f.TermFactory(congress=county)
+seat = f.SeatFactory(term=term, person__id_number="11010519900307123X", person__name="张三")
+f.SeatFactory(term=term)
+print(seat.person_id)
+"""
+
+
+def manage(url: str, *args: str, check: bool = True, timeout: int = 120) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [".venv/bin/python", "manage.py", *args],
+        env=script_env(DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check:
+        assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def seed(url: str) -> int:
+    """Some records (a county, a term, two deputies with encrypted ID numbers); returns 张三's person id."""
+    return int(manage(url, "shell", "-c", SEED).stdout.strip().splitlines()[-1])
+
+
+def table_counts(url: str) -> dict[str, int]:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select tablename from pg_tables where schemaname = 'public' order by 1")
+            counts = {}
+            for (table,) in cur.fetchall():
+                cur.execute(f'select count(*) from "{table}"')
+                counts[table] = cur.fetchone()[0]
+    finally:
+        conn.close()
+    return counts
+
+
+def query(url: str, sql: str, params=()) -> list[tuple]:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
