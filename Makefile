@@ -80,22 +80,5 @@ upgrade:
 bundle: assets
 	bash scripts/bundle.sh
 
-# Operations (docs/operations.md). Backups go to backups/<timestamp>/; DATABASE_URL and MEDIA_ROOT from the
-# environment or .env.
-backup:
-	bash scripts/backup.sh
-
-restore:
-	@test -n "$(BACKUP)" || { echo "用法：make restore BACKUP=backups/<时间戳>"; exit 2; }
-	bash scripts/restore.sh "$(BACKUP)"
-
-# Back up, rehearse the migrations on a throwaway copy, migrate, collect static files, restart the services.
-upgrade:
-	bash scripts/upgrade.sh
-
-# On a machine with internet access: dist/renda-bundle-<version>.tar.gz for an offline (intranet) install.
-bundle: assets
-	bash scripts/bundle.sh
-
 clean:
 	rm -rf .venv node_modules static/vendor var
