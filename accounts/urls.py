@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from core import security_views
+
 from . import views
 
 app_name = "accounts"
@@ -12,4 +14,6 @@ urlpatterns = [
     path("mfa/", views.mfa_setup, name="mfa_setup"),
     path("mfa/disable/", views.mfa_disable, name="mfa_disable"),
     path("lockouts/", views.lockouts, name="lockouts"),
+    path("audit/", security_views.audit_log, name="audit_log"),
+    path("audit/export/", security_views.audit_export, name="audit_export"),
 ]

@@ -40,6 +40,12 @@ def navigation(request):
 
     if can_view_reports(user):
         items.append(("年度报告", reverse("reports:list")))
+    from accounts.models import Role
+
+    if user.has_role(Role.AUDITOR, Role.SECADMIN):
+        items.append(("审计日志", reverse("accounts:audit_log")))
+    if user.is_superuser or user.has_role(Role.SECADMIN, Role.ADMIN):
+        items.append(("登录锁定", reverse("accounts:lockouts")))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),

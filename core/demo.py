@@ -487,6 +487,9 @@ class _Builder:
         leader_member = self.members[0]
         specs = [
             ("admin", "系统管理员", [Role.ADMIN], {"congress": county, "is_superuser": True, "is_staff": True}),
+            # 三权分立: the security administrator (lockouts, second factors) and the auditor (reads the audit log).
+            ("secadmin", "安全管理员", [Role.SECADMIN], {"congress": county}),
+            ("auditor", "审计员", [Role.AUDITOR], {"congress": county}),
             ("staff", self.name("女"), [Role.STAFF], {"congress": county}),
             ("leader", leader_member.name, [Role.LEADER], {"congress": county}),
             ("committee", self.name("男"), [Role.COMMITTEE], {"congress": county, "committee": committee}),
