@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.job_list, name="list"),
+    path("new/", views.job_new, name="new"),
     path("request/", views.job_request, name="request"),
     path("issue/", views.issue, name="issue"),
     path("<int:pk>/", views.job_detail, name="detail"),

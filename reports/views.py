@@ -41,31 +41,41 @@ def job_list(request):
     if status in ReportJob.Status.values:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs.order_by("-created_at", "-id"), 20).get_page(request.GET.get("page"))
-    office = permissions.is_office(user)
     context = {
         "page": page,
+        "kinds": Kind.choices if permissions.is_office(user) else [(Kind.UNIT, Kind.UNIT.label)],
+        "statuses": ReportJob.Status.choices,
+        "selected_kind": kind,
+        "selected_status": status,
+    }
+    return render(request, "reports/list.html", context)
+
+
+@login_required
+def job_new(request):
+    """The request form (and, for office staff, the issue form with the years already issued)."""
+    _guard(request)
+    user = request.user
+    office = permissions.is_office(user)
+    congresses = permissions.congresses(user)
+    context = {
         "kinds": Kind.choices if office else [(Kind.UNIT, Kind.UNIT.label)],
         "formats": Format.choices,
-        "statuses": ReportJob.Status.choices,
         "years": _years(),
+        "last_year": timezone.localdate().year - 1,
         "office": office,
         "can_issue": permissions.can_issue(user),
-        "congresses": list(permissions.congresses(user).values_list("pk", "name")) if office else [],
-        "units": list(HandlingUnit.objects.filter(congress__in=permissions.congresses(user)).values_list("pk", "name"))
-        if office
-        else [],
+        "congresses": list(congresses.values_list("pk", "name")) if office else [],
+        "units": list(HandlingUnit.objects.filter(congress__in=congresses).values_list("pk", "name")) if office else [],
         "issued": list(
-            YearSnapshot.objects.filter(congress__in=permissions.congresses(user)).select_related(
-                "issued_by", "congress"
-            )[:12]
+            YearSnapshot.objects.filter(congress__in=congresses)
+            .select_related("issued_by", "congress")
+            .defer("figures")[:12]
         )
         if office
         else [],
-        "selected_kind": kind,
-        "selected_status": status,
-        "last_year": timezone.localdate().year - 1,
     }
-    return render(request, "reports/list.html", context)
+    return render(request, "reports/new.html", context)
 
 
 def _int(value):
@@ -96,7 +106,7 @@ def job_request(request):
     if errors:
         for e in errors:
             messages.error(request, e)
-        return redirect("reports:list")
+        return redirect("reports:new")
     job = services.request_report(
         actor=request.user, congress=congress, kind=kind, year=year, fmt=fmt, unit=unit, person=person
     )
@@ -117,12 +127,12 @@ def issue(request):
         raise Http404("没有该人大")
     if year is None or kind not in (Kind.SUGGESTIONS, Kind.DEPUTIES):
         messages.error(request, "请选择年度和报告种类（建议办理或代表工作）")
-        return redirect("reports:list")
+        return redirect("reports:new")
     snap = services.issue_year(actor=request.user, congress=congress, year=year, kind=kind)
     messages.success(
         request, f"已签发{congress}{year}年度{snap.get_kind_display()}数据，此后统计和报告按签发数据显示。"
     )
-    return redirect("reports:list")
+    return redirect("reports:new")
 
 
 def _job(request, pk) -> ReportJob:

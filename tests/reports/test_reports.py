@@ -283,3 +283,57 @@ def test_the_january_run_issues_last_year_once(make_user, year_2026):
     ]  # fmt: skip
     assert YearSnapshot.objects.filter(congress=year_2026.county, year=2026).count() == 2
     assert services.issue_and_build(actor=None, congress=year_2026.county, year=2026) == []
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_reports_page_runs_a_fixed_number_of_queries(
+    client, make_user, year_2026, rows, django_assert_max_num_queries
+):
+    staff = make_user(Role.STAFF)
+    ReportJob.objects.bulk_create(
+        ReportJob(congress=year_2026.county, kind="suggestions", year=2026, requested_by=staff, title=f"报告{i}")
+        for i in range(rows)
+    )
+    client.force_login(staff)
+    client.get("/reports/")  # warm the session and the user's roles
+    with django_assert_max_num_queries(8):
+        response = client.get("/reports/")
+    assert response.status_code == 200 and "报告列表" in response.content.decode()
+
+
+def test_the_report_figures_take_the_same_number_of_queries_whatever_the_number_of_suggestions(
+    year_2026, build, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import figures
+
+    with CaptureQueriesContext(connection) as few:
+        figures.suggestion_figures(year_2026.county.pk, 2026)
+    for _ in range(8):
+        build("answered", answered_on=dt.date(2026, 5, 3), contact=True, ratings=["basic"])
+    with django_assert_num_queries(len(few)):
+        figures.suggestion_figures(year_2026.county.pk, 2026)
+
+
+def test_a_done_report_is_downloaded_through_the_api(client, make_user, year_2026):
+    staff = make_user(Role.STAFF)
+    job = services.request_report(actor=staff, congress=year_2026.county, kind="deputies", year=2026, fmt="xlsx")
+    services.run_job(job.pk)
+    client.force_login(staff)
+    body = client.get(f"{API}{job.pk}/").json()
+    assert (body["status"], body["progress"]) == ("done", 100)
+    response = client.get(body["download_url"])
+    assert response.status_code == 200
+    assert "代表工作" in load_workbook(io.BytesIO(b"".join(response.streaming_content))).sheetnames
+
+
+def test_the_request_form_offers_a_unit_only_its_own_report(client, make_user, year_2026):
+    client.force_login(make_user(Role.STAFF))
+    staff_page = client.get("/reports/new/").content.decode()
+    assert "签发年度数据" in staff_page and year_2026.other_unit.name in staff_page
+    client.force_login(make_user(Role.UNIT_STAFF, unit=year_2026.unit))
+    unit_page = client.get("/reports/new/").content.decode()
+    assert "签发年度数据" not in unit_page and "代表建议办理情况报告" not in unit_page
+    assert "承办单位年度办理情况" in unit_page
