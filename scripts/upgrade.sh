@@ -24,7 +24,7 @@ say "    备份在 $backup（升级失败时：make restore BACKUP=$backup）"
 say "2/5 待执行的数据库迁移："
 plan="$("$PY" manage.py migrate --plan)"
 echo "$plan" >&2
-if "$PY" manage.py migrate --check >/dev/null 2>&1; then
+if echo "$plan" | grep -q "No planned migration operations"; then
   say "    没有待执行的迁移"
   pending=0
 else

@@ -166,6 +166,8 @@ def query(url: str, sql: str, params=()) -> list[tuple]:
     try:
         with conn.cursor() as cur:
             cur.execute(sql, params)
-            return cur.fetchall()
+            rows = cur.fetchall() if cur.description else []
+        conn.commit()
+        return rows
     finally:
         conn.close()
