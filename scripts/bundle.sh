@@ -25,9 +25,12 @@ echo "$version" > "$root/app/VERSION"
 cp "$REQUIREMENTS" "$root/requirements.txt"
 
 echo "2. 前端资源（static/vendor）" >&2
-[ -f static/vendor/htmx.min.js ] || make -s assets
+[ -f static/vendor/htmx.min.js ] || [ -f node_modules/htmx.org/dist/htmx.min.js ] || make -s assets
 mkdir -p "$root/app/static/vendor"
 cp -r static/vendor/. "$root/app/static/vendor/"
+# The same copy `make assets` makes, in case static/vendor was cleaned after npm ci.
+[ -f "$root/app/static/vendor/htmx.min.js" ] || cp node_modules/htmx.org/dist/htmx.min.js "$root/app/static/vendor/"
+rm -f "$root/app/static/vendor/.stamp"
 
 echo "3. Python 安装包（wheels）" >&2
 if [ -n "${WHEELS_FROM:-}" ]; then
