@@ -10,6 +10,7 @@ import logging
 
 from celery import signals
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -28,10 +29,12 @@ def _save(task_id: str | None, **fields) -> None:
     from .models import TaskRun
 
     try:
-        updated = TaskRun.objects.filter(task_id=task_id).update(**fields)
-        if not updated and "task_name" in fields:
-            fields.setdefault("started_at", timezone.now())
-            TaskRun.objects.create(task_id=task_id, **fields)
+        # A savepoint: a task applied in-process inside a caller's transaction must not have it broken by us.
+        with transaction.atomic():
+            updated = TaskRun.objects.filter(task_id=task_id).update(**fields)
+            if not updated and "task_name" in fields:
+                fields.setdefault("started_at", timezone.now())
+                TaskRun.objects.create(task_id=task_id, **fields)
     except Exception:  # noqa: BLE001 - the record is secondary to the task itself
         logger.warning("Could not record task %s", task_id, exc_info=True)
 

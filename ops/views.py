@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import IllegalTransition
 
 from . import health, services
+from .errors import explain
 from .logging import RecentErrorsHandler
 from .models import TaskRun
 from .permissions import can_view_operations
@@ -59,16 +60,19 @@ def work(request):
 
     from core.models import Notification
 
-    periodic = list(PeriodicTask.objects.filter(one_off=False).select_related("interval", "crontab").order_by("name"))
-    last_runs = {}
-    for run in (
-        TaskRun.objects.filter(task_name__in={p.task for p in periodic})
-        .order_by("task_name", "-started_at")
-        .distinct("task_name")
-    ):
-        last_runs[run.task_name] = run
+    latest = TaskRun.objects.filter(task_name=OuterRef("task")).order_by("-started_at", "-id")
+    periodic = list(
+        PeriodicTask.objects.filter(one_off=False)
+        .select_related("interval", "crontab")
+        .annotate(
+            last_status=Subquery(latest.values("status")[:1]),
+            last_error_type=Subquery(latest.values("error_type")[:1]),
+        )
+        .order_by("name")
+    )
     for task in periodic:
-        task.last_record = last_runs.get(task.task)
+        task.last_status_label = TaskRun.Status(task.last_status).label if task.last_status else ""
+        task.last_plain_error = explain(task.last_error_type or "")
         task.overdue = health.overdue_by(task) if task.enabled else None
     failed = (
         TaskRun.objects.filter(status=TaskRun.Status.FAILURE).select_related("retried_by").order_by("-started_at")[:50]

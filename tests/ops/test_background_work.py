@@ -136,3 +136,16 @@ def test_three_failures_in_a_row_alert_once(admin, tmp_path, eager_celery, djang
 
 def test_the_watchdog_is_on_the_beat_schedule(db):
     assert PeriodicTask.objects.filter(task="ops.tasks.watchdog", enabled=True).exists()
+
+
+def test_the_page_shows_each_periodic_task_s_last_result(client, admin, tmp_path):
+    from django_celery_beat.models import IntervalSchedule
+
+    every_hour, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.HOURS)
+    PeriodicTask.objects.create(name="测试：读取文件", task="tests.ops.needs_file", interval=every_hour)
+    fail(tmp_path / "absent.txt")
+    client.force_login(admin)
+    response = client.get("/ops/work/")
+    row = next(t for t in response.context["periodic"] if t.name == "测试：读取文件")
+    assert row.last_status_label == "失败"
+    assert "失败：读写服务器上的文件失败" in response.content.decode()
