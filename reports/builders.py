@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from core.pdf import render_pdf
@@ -50,6 +52,17 @@ class BuildError(Exception):
 class Built:
     content: bytes
     title: str
+
+
+def report_css() -> str:
+    """The report stylesheet, inlined: the PDF then needs no collected static files (no manifest lookup), so the
+    command and the worker render the same on a fresh install."""
+    found = finders.find("css/report.css")
+    return Path(found).read_text(encoding="utf-8") if found else ""
+
+
+def _pdf(template: str, ctx: dict) -> bytes:
+    return render_pdf(template, {**ctx, "css": report_css()})
 
 
 def office_name(congress) -> str:
@@ -148,7 +161,7 @@ def _suggestions(year, fmt, *, congress, progress, **kw) -> Built:
     ctx = suggestions_context(congress, year, progress)
     title = f"{ctx['office']}{ctx['title']}"
     if fmt == Format.PDF:
-        content = render_pdf("reports/pdf/suggestions.html", ctx)
+        content = _pdf("reports/pdf/suggestions.html", ctx)
     else:
         content = excel.suggestions_book(ctx)
     progress(95)
@@ -187,7 +200,7 @@ def deputies_context(congress, year: int, progress=lambda pct: None) -> dict:
 def _deputies(year, fmt, *, congress, progress, **kw) -> Built:
     ctx = deputies_context(congress, year, progress)
     title = f"{ctx['office']}{ctx['title']}"
-    content = render_pdf("reports/pdf/deputies.html", ctx) if fmt == Format.PDF else excel.deputies_book(ctx)
+    content = _pdf("reports/pdf/deputies.html", ctx) if fmt == Format.PDF else excel.deputies_book(ctx)
     progress(95)
     return Built(content, title)
 
@@ -225,7 +238,7 @@ def _unit(year, fmt, *, congress, unit, progress, **kw) -> Built:
         raise BuildError("承办单位报告需要指定承办单位")
     ctx = unit_context(unit, year, progress)
     title = f"{ctx['office']}：{ctx['title']}"
-    content = render_pdf("reports/pdf/unit.html", ctx) if fmt == Format.PDF else excel.unit_book(ctx)
+    content = _pdf("reports/pdf/unit.html", ctx) if fmt == Format.PDF else excel.unit_book(ctx)
     progress(95)
     return Built(content, title)
 
