@@ -269,6 +269,10 @@ def test_a_special_report_is_numbered_when_sent_and_links_back_to_its_sources(wo
         ("suggestion", "代表建议：关于校车安全的建议"),
         ("opinion", "12345热线汇总"),
     }
+    from engagement import sources
+
+    linked = report.sources.get(source_kind="suggestion")
+    assert sources.url(linked.source_kind, linked.source_id) == f"/suggestions/{s.pk}/"
     second = services.create_special_report(actor=eng.staff, congress=world.county, title="第二期", content="正文")
     services.send_special_report(report, actor=eng.staff, sent_to="县委、县政府主要领导")
     services.send_special_report(second, actor=eng.staff, sent_to="县长")
