@@ -10,7 +10,6 @@ import logging
 
 from celery import signals
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -24,33 +23,41 @@ def _jsonable(value):
 
 
 def _save(task_id: str | None, **fields) -> None:
+    """One UPDATE of the run's row (started runs are inserted by on_prerun). One query per signal, no savepoint:
+    tasks applied in-process run inside callers' query budgets."""
     if not task_id:
         return
     from .models import TaskRun
 
     try:
-        # A savepoint: a task applied in-process inside a caller's transaction must not have it broken by us.
-        with transaction.atomic():
-            updated = TaskRun.objects.filter(task_id=task_id).update(**fields)
-            if not updated and "task_name" in fields:
-                fields.setdefault("started_at", timezone.now())
-                TaskRun.objects.create(task_id=task_id, **fields)
+        TaskRun.objects.filter(task_id=task_id).update(**fields)
     except Exception:  # noqa: BLE001 - the record is secondary to the task itself
         logger.warning("Could not record task %s", task_id, exc_info=True)
 
 
 def on_prerun(sender=None, task_id=None, task=None, args=None, kwargs=None, **extra) -> None:
-    fields = {
-        "task_name": getattr(task, "name", str(sender)),
-        "args": _jsonable(list(args or [])),
-        "kwargs": _jsonable(dict(kwargs or {})),
-        "status": "started",
-        "started_at": timezone.now(),
-        "finished_at": None,
-        "error_type": "",
-        "error": "",
-    }
-    _save(task_id, **fields)
+    """Insert the run, or, for a run queued from the retry button or retried by Celery, reset it (one upsert)."""
+    if not task_id:
+        return
+    from .models import TaskRun
+
+    run = TaskRun(
+        task_id=task_id,
+        task_name=getattr(task, "name", str(sender)),
+        args=_jsonable(list(args or [])),
+        kwargs=_jsonable(dict(kwargs or {})),
+        status=TaskRun.Status.STARTED,
+        started_at=timezone.now(),
+    )
+    try:
+        TaskRun.objects.bulk_create(
+            [run],
+            update_conflicts=True,
+            unique_fields=["task_id"],
+            update_fields=["status", "started_at", "finished_at", "error_type", "error"],
+        )
+    except Exception:  # noqa: BLE001 - the record is secondary to the task itself
+        logger.warning("Could not record task %s", task_id, exc_info=True)
 
 
 def on_success(sender=None, result=None, **extra) -> None:
