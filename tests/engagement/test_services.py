@@ -97,8 +97,10 @@ def test_accepted_reports_are_compiled_and_sent_to_all_deputies_once(world, eng)
 
 def test_report_reminders_are_sent_once_when_the_task_runs_twice(world, eng):
     _round(world, eng, due=TODAY + dt.timedelta(days=3))
-    first = services.send_reminders(TODAY)
-    second = services.send_reminders(TODAY)
+    from engagement.tasks import send_engagement_reminders
+
+    first = send_engagement_reminders()
+    second = send_engagement_reminders()
     assert (first, second) == (2, 0)  # one login for each of the two departments
     assert Notification.objects.filter(event="engagement.report_due", recipient=eng.unit_user).count() == 1
 
