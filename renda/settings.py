@@ -315,7 +315,11 @@ LOGGING.setdefault("formatters", {})["json"] = {"()": "ops.logging.JsonFormatter
 LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), *_ops_filters]
 if env("LOG_FORMAT", "text" if DEBUG else "json") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"
-LOGGING["handlers"]["recent_errors"] = {"()": "ops.logging.RecentErrorsHandler", "level": "ERROR", "filters": _ops_filters}
+LOGGING["handlers"]["recent_errors"] = {
+    "()": "ops.logging.RecentErrorsHandler",
+    "level": "ERROR",
+    "filters": _ops_filters,
+}
 LOGGING["root"]["handlers"] = [*LOGGING["root"]["handlers"], "recent_errors"]
 if env("LOG_FILE"):
     LOGGING["handlers"]["file"] = {

@@ -18,7 +18,10 @@ from deputies.models import ActivityGroup, GroupMembership, Person, Seat
 from organization.models import Area, CommitteeMember, Congress, HandlingUnit, Meeting, SpecialCommittee, Term
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-LOGINS = ["admin", "secadmin", "auditor", "staff", "leader", "committee", "unit", "unithead", "town", "liaison", "deputy"]
+LOGINS = [
+    *("admin", "secadmin", "auditor", "staff", "leader", "committee"),
+    *("unit", "unithead", "town", "liaison", "deputy"),
+]
 
 # Run inside the demo database by `manage.py shell -c`: counts, and a real login through the login page per user.
 CHECK_SCRIPT = """

@@ -10,7 +10,7 @@ from django.db import transaction
 from core import demo
 
 # Apps that add their own demo data on top of the county, in this order, when they provide `<app>.demo.seed`.
-APP_SEEDS = ("suggestions.demo", "stations.demo", "training.demo", "duties.demo")
+APP_SEEDS = ("suggestions.demo", "stations.demo", "training.demo", "duties.demo", "engagement.demo")
 
 
 class Command(BaseCommand):
