@@ -42,7 +42,10 @@ RESULTS: list[tuple] = []
 
 def line(name, value, baseline, ratio, target, ok, unit=""):
     status = "PASS" if ok else "MISS"
-    fmt = (lambda v: f"{v:.4g}" if isinstance(v, float) else str(v))
+
+    def fmt(v):
+        return f"{v:.4g}" if isinstance(v, float) else str(v)
+
     row = (name, f"{fmt(value)}{unit}", fmt(baseline), fmt(ratio) if ratio is not None else "-", target, status)
     RESULTS.append(row)
     print(" | ".join(row), flush=True)
@@ -92,7 +95,9 @@ def ensure_dataset(url: str, scale: str, years: int | None, duties: int | None) 
     name = urlparse(url).path.lstrip("/")
     from_gen = __import__("importlib").import_module("core.management.commands.gen_dataset")
     want = from_gen.dataset_label(
-        scale, years or from_gen.SCALES[scale].years, 20261123,
+        scale,
+        years or from_gen.SCALES[scale].years,
+        20261123,
         from_gen.SCALES[scale].duties_per_deputy_year if duties is None else duties,
     )
     have = None
@@ -173,14 +178,19 @@ class Server:
              "-w", str(workers), "--worker-class", "sync", "--log-level", "warning", "--timeout", "60"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        import http.client
+
+        deadline = time.monotonic() + 120  # until every worker has booted and answers the ping
+        ready = 0
+        while time.monotonic() < deadline and ready < workers * 3:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    break
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/bench/ping/")
+                ready = ready + 1 if conn.getresponse().status == 200 else 0
+                conn.close()
             except OSError:
-                time.sleep(0.3)
-        else:
+                time.sleep(0.5)
+        if ready < workers * 3:
             self.stop()
             raise RuntimeError("gunicorn did not start")
         self.base = f"http://127.0.0.1:{self.port}"
@@ -204,9 +214,11 @@ def wrk(url: str, cookie: str, seconds: int, connections: int = 8) -> tuple[floa
     """(requests/s, p99 ms, non-2xx/3xx count) from wrk."""
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-         "-H", f"Cookie: {cookie}", "-H", "Host: 127.0.0.1", url],
+         "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, timeout=seconds + 60,
     ).stdout  # fmt: skip
+    if "Requests/sec" not in out:
+        raise RuntimeError(f"wrk: {out[-300:]}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
@@ -374,13 +386,13 @@ def run_b3(years: list[int]):
             reports = orm(ys)
         sqls = [q["sql"] for q in ctx.captured_queries]
 
-        def raw():
+        def raw(sqls=sqls):
             with connection.cursor() as cur:
                 for sql in sqls:
                     cur.execute(sql)
                     cur.fetchall()
 
-        t_orm, _ = best_of(lambda: orm(ys))
+        t_orm, _ = best_of(lambda ys=ys: orm(ys))
         t_raw, _ = best_of(raw)
         rows = sum(len(r.rows) for r in reports)
         line(f"B3 annual rates by unit, {label} ({rows} unit rows, {len(sqls)} queries)", t_orm * 1000,
@@ -420,7 +432,7 @@ def run_b4(year: int):
             print(f"# B4 reports builder unavailable ({exc!r}); using the suggestions compilation PDF", flush=True)
             admin = client_for(users()["bench-admin"])
 
-            def build(congress=congress):
+            def build(congress=congress, admin=admin):
                 return admin.get(f"/suggestions/documents/compilation.pdf?congress={congress.pk}&year={year}").content
 
             source = "suggestions compilation PDF"
@@ -578,7 +590,7 @@ def run_b7(rate: int, seconds: int, workers: int):
     sugg = list(Suggestion.objects.order_by("-id").values_list("pk", flat=True)[:200])
     persons = list(Person.objects.order_by("id").values_list("pk", flat=True)[:200])
     reads = [f"/suggestions/{pk}/" for pk in sugg[:100]] + [f"/deputies/{pk}/" for pk in persons[:100]]
-    lists = ["/suggestions/?state=handling", "/suggestions/?q=建议", "/deputies/?q=王", "/stations/receptions/?status=open",
+    lists = ["/suggestions/?state=handling", "/suggestions/?q=建议", "/deputies/?q=王", "/stations/receptions/?status=open",  # noqa: E501
              "/duties/?status=submitted", "/suggestions/?page=3"]  # fmt: skip
     server = Server(workers)
     rnd = random.Random(7)

@@ -48,30 +48,96 @@ class Scale:
 
 
 SCALES = {
+    "tiny": Scale(0, 1, 2, 0, 0, 12, 8, 8, 2, 20, 2, 2, 2, 2),  # for the smoke test only
     "county": Scale(0, 1, 12, 0, 0, 250, 108, 70, 5, 300, 3, 10, 24, 12),
     "city": Scale(1, 8, 12, 0, 500, 250, 108, 70, 5, 3000, 5, 10, 24, 12),
     "province": Scale(14, 8, 12, 800, 500, 250, 108, 70, 5, 30000, 10, 10, 24, 12),
 }
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华文红玉梅志强海燕晓东春雷小红永刚德明淑珍国庆金凤丹婷宇辉振华立新卫东俊杰慧敏雪梅"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华文红玉梅志强海燕晓东春雷小红永刚德明淑珍国庆金凤丹婷宇辉振华立新卫东俊杰慧敏雪梅"  # noqa: E501
 PLACE = "东南西北中新和平安兴宁丰泰康华阳山河源清水石桥湖溪林塘岭"
 PLACE2 = "镇乡街道"
-UNIT_NAMES = (
-    "发展和改革局 教育局 科学技术局 工业和信息化局 公安局 民政局 司法局 财政局 人力资源和社会保障局 自然资源局 "
-    "生态环境局 住房和城乡建设局 交通运输局 水利局 农业农村局 商务局 文化和旅游局 卫生健康委员会 退役军人事务局 "
-    "应急管理局 审计局 市场监督管理局 统计局 医疗保障局 林业局 城市管理局 信访局 数据资源局 供销合作社 "
-    "供电公司 自来水公司 燃气公司 邮政分公司 电信分公司 气象局 税务局 消防救援大队 人民法院 人民检察院 监察委员会"
-).split()
-CATEGORIES = "农业农村 城乡建设 交通运输 教育 卫生健康 社会保障 生态环境 经济发展 政法 文化旅游".split()
-TOPICS = (
-    "关于加快农村公路提档升级的建议|关于改善城区停车难问题的建议|关于加强农村饮水安全保障的建议|关于推进义务教育优质均衡的建议|"
-    "关于完善基层医疗服务体系的建议|关于加大老旧小区改造力度的建议|关于加强河道综合治理的建议|关于扶持特色农业产业发展的建议|"
-    "关于规范校外培训机构管理的建议|关于提高城乡居民养老保障水平的建议|关于优化营商环境的建议|关于加强食品安全监管的建议"
-).split("|")
-RECEPTION_TOPICS = "道路破损|路灯不亮|垃圾清运|医保报销|土地流转|学校周边交通|低保申请|噪音扰民|农田灌溉|快递网点".split("|")
+UNIT_NAMES = [
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "城市管理局",
+    "信访局",
+    "数据资源局",
+    "供销合作社",
+    "供电公司",
+    "自来水公司",
+    "燃气公司",
+    "邮政分公司",
+    "电信分公司",
+    "气象局",
+    "税务局",
+    "消防救援大队",
+    "人民法院",
+    "人民检察院",
+    "监察委员会",
+]  # noqa: E501
+CATEGORIES = [
+    "农业农村",
+    "城乡建设",
+    "交通运输",
+    "教育",
+    "卫生健康",
+    "社会保障",
+    "生态环境",
+    "经济发展",
+    "政法",
+    "文化旅游",
+]  # noqa: E501
+TOPICS = [
+    "关于加快农村公路提档升级的建议",
+    "关于改善城区停车难问题的建议",
+    "关于加强农村饮水安全保障的建议",
+    "关于推进义务教育优质均衡的建议",
+    "关于完善基层医疗服务体系的建议",
+    "关于加大老旧小区改造力度的建议",
+    "关于加强河道综合治理的建议",
+    "关于扶持特色农业产业发展的建议",
+    "关于规范校外培训机构管理的建议",
+    "关于提高城乡居民养老保障水平的建议",
+    "关于优化营商环境的建议",
+    "关于加强食品安全监管的建议",
+]  # noqa: E501
+RECEPTION_TOPICS = [
+    "道路破损",
+    "路灯不亮",
+    "垃圾清运",
+    "医保报销",
+    "土地流转",
+    "学校周边交通",
+    "低保申请",
+    "噪音扰民",
+    "农田灌溉",
+    "快递网点",
+]  # noqa: E501
 PARTIES = ["中共党员"] * 7 + ["群众"] * 2 + ["民盟盟员", "民建会员", "农工党党员", "九三学社社员"]
 EDU = ["大学", "大专", "研究生", "高中", "中专", "初中"]
 COMPOSITION = ["worker", "farmer", "farmer", "professional", "cadre", "cadre", "enterprise", "other"]
@@ -209,8 +275,15 @@ class Generator:
         def add_congress(name, level, area, parent):
             cid = len(congresses) + 1
             congresses.append(
-                {"id": cid, "name": name, "short_name": name.replace("人民代表大会", "人大"), "level": level,
-                 "area_id": area, "parent_id": parent, "is_managed": True}
+                {
+                    "id": cid,
+                    "name": name,
+                    "short_name": name.replace("人民代表大会", "人大"),
+                    "level": level,
+                    "area_id": area,
+                    "parent_id": parent,
+                    "is_managed": True,
+                }
             )
             self.congress_level[cid] = level
             return cid
@@ -261,12 +334,12 @@ class Generator:
                 if n:
                     row["name"] = f"{row['name']}{n + 1}"
         area_ids = self.c.ids(Area, len(areas))
-        remap = dict(zip([a["id"] for a in areas], area_ids))
+        remap = dict(zip([a["id"] for a in areas], area_ids, strict=False))
         for a in areas:
             a["id"] = remap[a["id"]]
             a["parent_id"] = remap.get(a["parent_id"])
         cong_ids = self.c.ids(Congress, len(congresses))
-        cremap = dict(zip([c["id"] for c in congresses], cong_ids))
+        cremap = dict(zip([c["id"] for c in congresses], cong_ids, strict=False))
         for row in congresses:
             row["id"] = cremap[row["id"]]
             row["parent_id"] = cremap.get(row["parent_id"])
@@ -318,7 +391,11 @@ class Generator:
             cid = cong["id"]
             com_ids = list(self.c.ids(SpecialCommittee, 3))
             for i, (nm, fl) in enumerate(
-                [("农业与农村委员会", "农业农村"), ("教育科学文化卫生委员会", "教育 卫生健康"), ("财政经济委员会", "经济发展")]
+                [
+                    ("农业与农村委员会", "农业农村"),
+                    ("教育科学文化卫生委员会", "教育 卫生健康"),
+                    ("财政经济委员会", "经济发展"),
+                ]
             ):
                 committees.append({"id": com_ids[i], "congress_id": cid, "name": nm, "fields": fl})
             cat_ids = list(self.c.ids(Category, len(CATEGORIES)))
@@ -333,13 +410,25 @@ class Generator:
                 base = UNIT_NAMES[i % len(UNIT_NAMES)]
                 nm = base if i < len(UNIT_NAMES) else f"{self.place()}{base[:-1]}所"
                 kind = (
-                    "court" if base == "人民法院" else "procuratorate" if base == "人民检察院"
-                    else "supervision" if base == "监察委员会" else "department"
+                    "court"
+                    if base == "人民法院"
+                    else "procuratorate"
+                    if base == "人民检察院"
+                    else "supervision"
+                    if base == "监察委员会"
+                    else "department"
                 )
                 units.append(
-                    {"id": u_ids[i], "congress_id": cid, "name": nm if i < len(UNIT_NAMES) else f"{nm}{i}",
-                     "kind": kind, "head": self.name(), "contact_person": self.name(),
-                     "contact_phone": f"0571-{8000_0000 + i}", "is_active": True}
+                    {
+                        "id": u_ids[i],
+                        "congress_id": cid,
+                        "name": nm if i < len(UNIT_NAMES) else f"{nm}{i}",
+                        "kind": kind,
+                        "head": self.name(),
+                        "contact_person": self.name(),
+                        "contact_phone": f"0571-{8000_0000 + i}",
+                        "is_active": True,
+                    }
                 )
             self.units_of[cid] = u_ids
         self.c.copy(SpecialCommittee, committees)
@@ -359,8 +448,12 @@ class Generator:
         Person, Seat = model("deputies.Person"), model("deputies.Seat")
         ActivityGroup, GroupMembership = model("deputies.ActivityGroup"), model("deputies.GroupMembership")
         s = self.s
-        per_level = {"province": s.deputies_top, "city": s.deputies_city, "county": s.deputies_county,
-                     "township": s.deputies_township}
+        per_level = {
+            "province": s.deputies_top,
+            "city": s.deputies_city,
+            "county": s.deputies_county,
+            "township": s.deputies_township,
+        }
         persons, seats, groups, members = [], [], [], []
         self.deputies_of: dict[int, list[int]] = {}
         self.all_persons: list[int] = []
@@ -377,7 +470,8 @@ class Generator:
             self.deputies_of[cid] = ids
             self.all_persons.extend(ids)
             home = (
-                [self.township_area[cid]] if cong["level"] == "township"
+                [self.township_area[cid]]
+                if cong["level"] == "township"
                 else townships_under.get(cid) or [a for t in list(townships_under.values())[:1] for a in t]
             )
             tid, tstart, _ = self.term_of[cid][-1]
@@ -392,17 +486,34 @@ class Generator:
                 idn = idn + "0123456789X"[serial % 11]
                 township = self.r.choice(home) if home else None
                 persons.append(
-                    {"id": pid, "name": nm, "name_initials": ini, "gender": "女" if self.r.random() < 0.3 else "男",
-                     "ethnicity": "汉族" if self.r.random() < 0.92 else "畲族", "birth_month": birth,
-                     "party": self.r.choice(PARTIES), "education": self.r.choice(EDU),
-                     "workplace": f"{self.place()}{self.r.choice(['村党支部书记', '中学教师', '卫生院医生', '公司总经理', '合作社理事长', '局长'])}",
-                     "composition": self.r.choice(COMPOSITION), "phone": f"13{serial:09d}"[:11],
-                     "id_number_encrypted": crypto.encrypt(idn), "id_number_hash": crypto.keyed_hash(idn),
-                     "address": f"{self.place()}路{self.r.randrange(1, 300)}号", "township_id": township}
+                    {
+                        "id": pid,
+                        "name": nm,
+                        "name_initials": ini,
+                        "gender": "女" if self.r.random() < 0.3 else "男",
+                        "ethnicity": "汉族" if self.r.random() < 0.92 else "畲族",
+                        "birth_month": birth,
+                        "party": self.r.choice(PARTIES),
+                        "education": self.r.choice(EDU),
+                        "workplace": f"{self.place()}{self.r.choice(['村党支部书记', '中学教师', '卫生院医生', '公司总经理', '合作社理事长', '局长'])}",  # noqa: E501
+                        "composition": self.r.choice(COMPOSITION),
+                        "phone": f"13{serial:09d}"[:11],
+                        "id_number_encrypted": crypto.encrypt(idn),
+                        "id_number_hash": crypto.keyed_hash(idn),
+                        "address": f"{self.place()}路{self.r.randrange(1, 300)}号",
+                        "township_id": township,
+                    }
                 )
                 seats.append(
-                    {"person_id": pid, "congress_id": cid, "term_id": tid, "district": f"第{self.r.randrange(1, 40)}选区",
-                     "delegation_id": township, "start": tstart, "status": "active"}
+                    {
+                        "person_id": pid,
+                        "congress_id": cid,
+                        "term_id": tid,
+                        "district": f"第{self.r.randrange(1, 40)}选区",
+                        "delegation_id": township,
+                        "start": tstart,
+                        "status": "active",
+                    }
                 )
             # Some seats ended during the term.
             for row in seats[-n:]:
@@ -414,13 +525,19 @@ class Generator:
             for g in range(0, n, 15):
                 gid = self.c.ids(ActivityGroup, 1)[0]
                 groups.append(
-                    {"id": gid, "congress_id": cid, "name": f"第{g // 15 + 1}代表小组", "kind": "area",
-                     "area_id": home[0] if home else None, "convener_id": ids[g]}
+                    {
+                        "id": gid,
+                        "congress_id": cid,
+                        "name": f"第{g // 15 + 1}代表小组",
+                        "kind": "area",
+                        "area_id": home[0] if home else None,
+                        "convener_id": ids[g],
+                    }
                 )
                 members.extend({"group_id": gid, "person_id": p, "joined": tstart} for p in ids[g : g + 15])
-        for row, seat_id in zip(seats, self.c.ids(Seat, len(seats))):
+        for row, seat_id in zip(seats, self.c.ids(Seat, len(seats)), strict=False):
             row["id"] = seat_id
-        for row, mid in zip(members, self.c.ids(GroupMembership, len(members))):
+        for row, mid in zip(members, self.c.ids(GroupMembership, len(members)), strict=False):
             row["id"] = mid
         self.c.copy(Person, persons)
         self.c.copy(Seat, seats)
@@ -439,7 +556,10 @@ class Generator:
         )
         UserRole.objects.create(user=admin, role="staff")
         unit = User.objects.create_user(
-            "bench-unit", password=BENCH_PASSWORD, display_name="承办单位经办人", congress_id=top,
+            "bench-unit",
+            password=BENCH_PASSWORD,
+            display_name="承办单位经办人",
+            congress_id=top,
             unit_id=self.units_of[top][5],
         )
         UserRole.objects.create(user=unit, role="unit_staff")
@@ -456,17 +576,32 @@ class Generator:
         handling = [c["id"] for c in self.congresses if c["level"] != "township"]
         weights = [len(self.deputies_of[c]) for c in handling]
         sugg, assigns, answers, ratings, transitions, cosigners = [], [], [], [], [], []
-        states_now = ["draft", "submitted", "returned", "withdrawn", "declined", "accepted", "merged", "handling",
-                      "handling", "handling", "answered", "answered", "rated", "closed", "closed"]
+        states_now = [
+            "draft",
+            "submitted",
+            "returned",
+            "withdrawn",
+            "declined",
+            "accepted",
+            "merged",
+            "handling",
+            "handling",
+            "handling",
+            "answered",
+            "answered",
+            "rated",
+            "closed",
+            "closed",
+        ]
         numbers: dict[tuple[int, int], int] = {}
         for year in range(self.first_year, self.today.year + 1):
             current = year == self.today.year
             n = self.s.suggestions_per_year
             congs = self.r.choices(handling, weights=weights, k=n)
             ids = self.c.ids(Suggestion, n)
-            for sid, cid in zip(ids, congs):
-                if current:
-                    state = self.r.choice(states_now)
+            for k, (sid, cid) in enumerate(zip(ids, congs, strict=False)):
+                if current:  # every state, in turn
+                    state = states_now[k % len(states_now)]
                 else:
                     state = self.r.choices(["closed", "declined", "withdrawn", "merged"], [92, 4, 2, 2])[0]
                 meeting = self.meeting_of.get((cid, year)) if self.r.random() < 0.8 else None
@@ -482,21 +617,40 @@ class Generator:
                 sub_at = aware(submitted, 9) if state != "draft" else None
                 acc_at = aware(submitted + dt.timedelta(days=7)) if numbered and state != "declined" else None
                 row = {
-                    "id": sid, "congress_id": cid, "meeting_id": meeting, "year": year if numbered else None,
-                    "number": number, "title": self.r.choice(TOPICS), "lead_deputy_id": lead,
-                    "content": "近年来群众反映较多，建议有关部门统筹资金、加强协调，尽快研究解决。\n具体建议如下：一是……二是……",
-                    "category_id": self.r.choice(self.categories_of[cid]), "state": state,
-                    "created_by_id": self.staff_user, "created_at": aware(submitted, 8), "submitted_at": sub_at,
-                    "accepted_at": acc_at, "disclose": self.r.random() < 0.9, "is_key": self.r.random() < 0.03,
+                    "id": sid,
+                    "congress_id": cid,
+                    "meeting_id": meeting,
+                    "year": year if numbered else None,
+                    "number": number,
+                    "title": self.r.choice(TOPICS),
+                    "lead_deputy_id": lead,
+                    "content": "近年来群众反映较多，建议有关部门统筹资金、加强协调，尽快研究解决。\n具体建议如下：一是……二是……",  # noqa: E501
+                    "category_id": self.r.choice(self.categories_of[cid]),
+                    "state": state,
+                    "created_by_id": self.staff_user,
+                    "created_at": aware(submitted, 8),
+                    "submitted_at": sub_at,
+                    "accepted_at": acc_at,
+                    "disclose": self.r.random() < 0.9,
+                    "is_key": self.r.random() < 0.03,
                     "merged_into_id": None,
                 }
                 if sub_at and self.r.random() < 0.3:
                     other = self.r.choice(self.deputies_of[cid])
                     if other != lead:
-                        cosigners.append({"suggestion_id": sid, "person_id": other, "invited_at": sub_at,
-                                          "confirmed_at": sub_at})
-                transitions.append({"suggestion_id": sid, "action": "submit", "from_state": "draft",
-                                    "to_state": "submitted", "actor_name": "代表", "at": sub_at or aware(submitted)})
+                        cosigners.append(
+                            {"suggestion_id": sid, "person_id": other, "invited_at": sub_at, "confirmed_at": sub_at}
+                        )
+                transitions.append(
+                    {
+                        "suggestion_id": sid,
+                        "action": "submit",
+                        "from_state": "draft",
+                        "to_state": "submitted",
+                        "actor_name": "代表",
+                        "at": sub_at or aware(submitted),
+                    }
+                )
                 if state in ("handling", "answered", "rated", "closed"):
                     assigned = submitted + dt.timedelta(days=10)
                     row["assigned_at"] = aware(assigned)
@@ -510,31 +664,55 @@ class Generator:
                         if state == "handling" and self.r.random() < 0.5:
                             due = self.today + dt.timedelta(days=self.r.randrange(-10, 20))
                         assigns.append(
-                            {"id": aid, "suggestion_id": sid, "unit_id": unit, "role": "lead" if k == 0 else "co",
-                             "state": a_state, "assigned_at": aware(assigned), "due_date": due,
-                             "signed_at": aware(assigned + dt.timedelta(2)) if a_state != "pending_sign" else None,
-                             "return_deadline": assigned + dt.timedelta(days=10),
-                             "answered_at": aware(assigned + dt.timedelta(60)) if a_state == "answered" else None}
+                            {
+                                "id": aid,
+                                "suggestion_id": sid,
+                                "unit_id": unit,
+                                "role": "lead" if k == 0 else "co",
+                                "state": a_state,
+                                "assigned_at": aware(assigned),
+                                "due_date": due,
+                                "signed_at": aware(assigned + dt.timedelta(2)) if a_state != "pending_sign" else None,
+                                "return_deadline": assigned + dt.timedelta(days=10),
+                                "answered_at": aware(assigned + dt.timedelta(60)) if a_state == "answered" else None,
+                            }
                         )
                         if a_state == "answered":
                             answers.append(
-                                {"assignment_id": aid, "round": 1, "text": "经研究，已列入年度计划，现答复如下……",
-                                 "result_class": self.r.choices("ABCD", [55, 30, 10, 5])[0], "status": "sent",
-                                 "drafted_at": aware(assigned + dt.timedelta(50)),
-                                 "approved_at": aware(assigned + dt.timedelta(59))}
+                                {
+                                    "assignment_id": aid,
+                                    "round": 1,
+                                    "text": "经研究，已列入年度计划，现答复如下……",
+                                    "result_class": self.r.choices("ABCD", [55, 30, 10, 5])[0],
+                                    "status": "sent",
+                                    "drafted_at": aware(assigned + dt.timedelta(50)),
+                                    "approved_at": aware(assigned + dt.timedelta(59)),
+                                }
                             )
                     if state in ("answered", "rated", "closed"):
                         row["answered_at"] = aware(assigned + dt.timedelta(60))
                     if state in ("rated", "closed"):
                         ratings.append(
-                            {"suggestion_id": sid, "round": 1, "source": "deputy",
-                             "value": self.r.choices(["satisfied", "basic", "unsatisfied"], [80, 17, 3])[0],
-                             "rated_at": aware(assigned + dt.timedelta(70))}
+                            {
+                                "suggestion_id": sid,
+                                "round": 1,
+                                "source": "deputy",
+                                "value": self.r.choices(["satisfied", "basic", "unsatisfied"], [80, 17, 3])[0],
+                                "rated_at": aware(assigned + dt.timedelta(70)),
+                            }
                         )
                     if state == "closed":
                         row["closed_at"] = aware(assigned + dt.timedelta(80))
-                        transitions.append({"suggestion_id": sid, "action": "close", "from_state": "rated",
-                                            "to_state": "closed", "actor_name": "代表工委", "at": row["closed_at"]})
+                        transitions.append(
+                            {
+                                "suggestion_id": sid,
+                                "action": "close",
+                                "from_state": "rated",
+                                "to_state": "closed",
+                                "actor_name": "代表工委",
+                                "at": row["closed_at"],
+                            }
+                        )
                 sugg.append(row)
         # Merged items point to an earlier item of the same congress and year.
         last_of: dict[tuple[int, int | None], int] = {}
@@ -547,7 +725,7 @@ class Generator:
             if row["state"] in ("accepted", "handling", "answered", "rated", "closed"):
                 last_of[key] = row["id"]
         for rows, m in ((answers, Answer), (ratings, Rating), (transitions, Transition), (cosigners, CoSigner)):
-            for row, i in zip(rows, self.c.ids(m, len(rows))):
+            for row, i in zip(rows, self.c.ids(m, len(rows)), strict=False):
                 row["id"] = i
         self.c.copy(Suggestion, sugg)
         self.c.copy(CoSigner, cosigners)
@@ -566,7 +744,14 @@ class Generator:
         if not types:
             self.log("没有履职类型，跳过履职记录")
             return
-        titles = ["参加代表小组活动", "到代表联络站接待选民", "参加视察调研", "参加执法检查", "联系走访选民", "参加培训"]
+        titles = [
+            "参加代表小组活动",
+            "到代表联络站接待选民",
+            "参加视察调研",
+            "参加执法检查",
+            "联系走访选民",
+            "参加培训",
+        ]
         total = 0
         batch: list[dict] = []
         for year in range(self.first_year, self.today.year + 1):
@@ -574,11 +759,20 @@ class Generator:
                 for _ in range(per_year):
                     day = self.day_in(year)
                     batch.append(
-                        {"person_id": pid, "type_id": self.r.choice(types), "date": day,
-                         "place": self.place(), "title": self.r.choice(titles), "hours": Decimal(self.r.randrange(1, 9)),
-                         "status": "verified" if self.r.random() < 0.9 else self.r.choice(["draft", "submitted"]),
-                         "source": "manual", "created_at": aware(day, 18), "updated_at": aware(day, 18),
-                         "verified_at": aware(day + dt.timedelta(3)), "group_id": None}
+                        {
+                            "person_id": pid,
+                            "type_id": self.r.choice(types),
+                            "date": day,
+                            "place": self.place(),
+                            "title": self.r.choice(titles),
+                            "hours": Decimal(self.r.randrange(1, 9)),
+                            "status": "verified" if self.r.random() < 0.9 else self.r.choice(["draft", "submitted"]),
+                            "source": "manual",
+                            "created_at": aware(day, 18),
+                            "updated_at": aware(day, 18),
+                            "verified_at": aware(day + dt.timedelta(3)),
+                            "group_id": None,
+                        }
                     )
                 if len(batch) >= 200_000:
                     total += self._flush_duties(DutyRecord, batch)
@@ -587,7 +781,7 @@ class Generator:
         self.log(f"履职记录：{total} 条")
 
     def _flush_duties(self, m, batch) -> int:
-        for row, i in zip(batch, self.c.ids(m, len(batch))):
+        for row, i in zip(batch, self.c.ids(m, len(batch)), strict=False):
             row["id"] = i
         self.c.copy(m, batch)
         return len(batch)
@@ -607,15 +801,26 @@ class Generator:
             deputies = self.deputies_of[cid]
             villages = self.village_areas[ta]
             ids = list(self.c.ids(Station, len(villages)))
-            for k, (sid, area) in enumerate(zip(ids, villages)):
+            for k, (sid, area) in enumerate(zip(ids, villages, strict=False)):
                 kind = "home" if k == 0 else "workstation"
                 stations.append(
-                    {"id": sid, "congress_id": cid, "kind": kind,
-                     "name": f"{cong['short_name'].replace('人大', '')}{'人大代表之家' if k == 0 else f'第{k}代表工作站'}",
-                     "area_id": ta if k == 0 else area, "township_id": ta, "address": f"{self.place()}路{k + 1}号",
-                     "opening_hours": "工作日 8:30–17:30", "reception_weekdays": "1,3,5" if k == 0 else "3",
-                     "reception_hours": "上午 9:00–11:30", "deputies_per_day": 1, "phone": f"0571-{6000_0000 + sid}",
-                     "is_active": True, "compliance_met": self.r.randrange(3, 7), "compliance_total": 6}
+                    {
+                        "id": sid,
+                        "congress_id": cid,
+                        "kind": kind,
+                        "name": f"{cong['short_name'].replace('人大', '')}{'人大代表之家' if k == 0 else f'第{k}代表工作站'}",  # noqa: E501
+                        "area_id": ta if k == 0 else area,
+                        "township_id": ta,
+                        "address": f"{self.place()}路{k + 1}号",
+                        "opening_hours": "工作日 8:30–17:30",
+                        "reception_weekdays": "1,3,5" if k == 0 else "3",
+                        "reception_hours": "上午 9:00–11:30",
+                        "deputies_per_day": 1,
+                        "phone": f"0571-{6000_0000 + sid}",
+                        "is_active": True,
+                        "compliance_met": self.r.randrange(3, 7),
+                        "compliance_total": 6,
+                    }
                 )
                 share = deputies[k :: len(villages)]
                 members.extend(
@@ -627,30 +832,46 @@ class Generator:
                         day = self.day_in(year)
                         done = day < self.today - dt.timedelta(days=30) or self.r.random() < 0.5
                         receptions.append(
-                            {"station_id": sid, "date": day, "deputy_id": self.r.choice(share) if share else None,
-                             "visitor_name": self.name(), "visitor_phone": f"139{serial:08d}"[:11],
-                             "visitor_count": 1 + self.r.randrange(3), "topic": self.r.choice(RECEPTION_TOPICS),
-                             "content": "群众反映该问题已持续较长时间，希望尽快解决。", "category": "other",
-                             "handling": self.r.choice(["on_spot", "referred", "pending"]),
-                             "status": "resolved" if done else "open", "created_at": aware(day, 11)}
+                            {
+                                "station_id": sid,
+                                "date": day,
+                                "deputy_id": self.r.choice(share) if share else None,
+                                "visitor_name": self.name(),
+                                "visitor_phone": f"139{serial:08d}"[:11],
+                                "visitor_count": 1 + self.r.randrange(3),
+                                "topic": self.r.choice(RECEPTION_TOPICS),
+                                "content": "群众反映该问题已持续较长时间，希望尽快解决。",
+                                "category": "other",
+                                "handling": self.r.choice(["on_spot", "referred", "pending"]),
+                                "status": "resolved" if done else "open",
+                                "created_at": aware(day, 11),
+                            }
                         )
                     for _ in range(self.s.messages_per_station_year):
                         serial += 1
                         day = self.day_in(year)
                         status = self.r.choice(["open", "replied", "forwarded", "closed", "closed", "closed"])
                         messages.append(
-                            {"station_id": sid, "person_id": self.r.choice(share) if share else None,
-                             "code": f"B{serial:09d}"[:12], "topic": self.r.choice(RECEPTION_TOPICS),
-                             "content": "您好，我想反映一个问题，请代表帮忙。", "category": "other",
-                             "contact_name": self.name()[0] + "先生", "contact_phone": f"137{serial:08d}"[:11],
-                             "consent_text": "我同意将上述信息用于处理本留言。", "consented_at": aware(day, 20),
-                             "status": status, "reply": "已转有关部门处理。" if status != "open" else "",
-                             "replied_at": aware(day + dt.timedelta(2)) if status != "open" else None,
-                             "closed_at": aware(day + dt.timedelta(9)) if status == "closed" else None,
-                             "created_at": aware(day, 20)}
+                            {
+                                "station_id": sid,
+                                "person_id": self.r.choice(share) if share else None,
+                                "code": f"B{serial:09d}"[:12],
+                                "topic": self.r.choice(RECEPTION_TOPICS),
+                                "content": "您好，我想反映一个问题，请代表帮忙。",
+                                "category": "other",
+                                "contact_name": self.name()[0] + "先生",
+                                "contact_phone": f"137{serial:08d}"[:11],
+                                "consent_text": "我同意将上述信息用于处理本留言。",
+                                "consented_at": aware(day, 20),
+                                "status": status,
+                                "reply": "已转有关部门处理。" if status != "open" else "",
+                                "replied_at": aware(day + dt.timedelta(2)) if status != "open" else None,
+                                "closed_at": aware(day + dt.timedelta(9)) if status == "closed" else None,
+                                "created_at": aware(day, 20),
+                            }
                         )
         for rows, m in ((members, StationDeputy), (receptions, Reception), (messages, Message)):
-            for row, i in zip(rows, self.c.ids(m, len(rows))):
+            for row, i in zip(rows, self.c.ids(m, len(rows)), strict=False):
                 row["id"] = i
         self.c.copy(Station, stations)
         self.c.copy(StationDeputy, members)
@@ -671,23 +892,47 @@ class Generator:
                 sid = self.c.ids(Session, 1)[0]
                 day = self.day_in(year)
                 sessions.append(
-                    {"id": sid, "congress_id": cid, "kind": self.r.choice(["initial", "topical"]),
-                     "title": f"{year}年代表履职能力培训班", "lecturers": "张教授、李研究员",
-                     "planned_hours": Decimal("6.0"), "description": "学习代表法，提高履职能力。",
-                     "target_levels": [cong["level"]], "created_by_id": self.staff_user}
+                    {
+                        "id": sid,
+                        "congress_id": cid,
+                        "kind": self.r.choice(["initial", "topical"]),
+                        "title": f"{year}年代表履职能力培训班",
+                        "lecturers": "张教授、李研究员",
+                        "planned_hours": Decimal("6.0"),
+                        "description": "学习代表法，提高履职能力。",
+                        "target_levels": [cong["level"]],
+                        "created_by_id": self.staff_user,
+                    }
                 )
                 did = self.c.ids(Day, 1)[0]
-                days.append({"id": did, "session_id": sid, "date": day, "start_time": dt.time(9),
-                             "end_time": dt.time(16), "place": "人大常委会会议室", "hours": Decimal("6.0")})
+                days.append(
+                    {
+                        "id": did,
+                        "session_id": sid,
+                        "date": day,
+                        "start_time": dt.time(9),
+                        "end_time": dt.time(16),
+                        "place": "人大常委会会议室",
+                        "hours": Decimal("6.0"),
+                    }
+                )
                 for pid in self.deputies_of[cid]:
                     eid = self.c.ids(Enrolment, 1)[0]
                     status = self.r.choices(["confirmed", "leave_approved", "invited"], [85, 10, 5])[0]
-                    enrolments.append({"id": eid, "session_id": sid, "person_id": pid, "status": status,
-                                       "invited_at": aware(day - dt.timedelta(10))})
+                    enrolments.append(
+                        {
+                            "id": eid,
+                            "session_id": sid,
+                            "person_id": pid,
+                            "status": status,
+                            "invited_at": aware(day - dt.timedelta(10)),
+                        }
+                    )
                     if status == "confirmed" and day <= self.today:
-                        checkins.append({"enrolment_id": eid, "day_id": did, "checked_at": aware(day, 9),
-                                         "method": "qr"})
-        for row, i in zip(checkins, self.c.ids(CheckIn, len(checkins))):
+                        checkins.append(
+                            {"enrolment_id": eid, "day_id": did, "checked_at": aware(day, 9), "method": "qr"}
+                        )
+        for row, i in zip(checkins, self.c.ids(CheckIn, len(checkins)), strict=False):
             row["id"] = i
         kinds = {c[0] for c in Session._meta.get_field("kind").choices}
         for row in sessions:
@@ -713,7 +958,7 @@ class Command(BaseCommand):
     help = "生成性能测试数据集（县、市、省三种规模），确定性、使用 COPY 批量写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(SCALES), default="county")
+        parser.add_argument("--scale", choices=sorted(SCALES), default="county", help="county, city, province")
         parser.add_argument("--years", type=int, default=None, help="历史年数（默认：县3、市5、省10）")
         parser.add_argument("--seed", type=int, default=20261123)
         parser.add_argument(
