@@ -23,7 +23,7 @@ import time
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -587,7 +587,8 @@ def run_b7(rate: int, seconds: int, workers: int):
     clients = {name: client_for(u) for name, u in us.items()}
     key, _ = account_services.issue_api_token(us["bench-deputy"])
     person = us["bench-deputy"].person_id
-    sugg = list(Suggestion.objects.order_by("-id").values_list("pk", flat=True)[:200])
+    visible = ["accepted", "handling", "answered", "rated", "closed"]
+    sugg = list(Suggestion.objects.filter(state__in=visible).order_by("-id").values_list("pk", flat=True)[:200])
     persons = list(Person.objects.order_by("id").values_list("pk", flat=True)[:200])
     reads = [f"/suggestions/{pk}/" for pk in sugg[:100]] + [f"/deputies/{pk}/" for pk in persons[:100]]
     lists = ["/suggestions/?state=handling", "/suggestions/?q=建议", "/deputies/?q=王", "/stations/receptions/?status=open",  # noqa: E501
@@ -603,7 +604,7 @@ def run_b7(rate: int, seconds: int, workers: int):
         elif x < 0.9:
             plan.append(("GET", rnd.choice(lists), None, "bench-admin"))
         else:
-            body = {"person": person, "type": "visit", "date": time.strftime("%Y-%m-%d"), "place": "联络站",
+            body = {"person": person, "type": "voter_contact", "date": time.strftime("%Y-%m-%d"), "place": "联络站",
                     "title": f"基准写入{i}", "hours": "1.0"}  # fmt: skip
             plan.append(("POST", "/api/v1/duty-records/", json.dumps(body, ensure_ascii=False), "api"))
     cookies = {who: cookie_of(c) for who, c in clients.items()}
@@ -625,7 +626,7 @@ def run_b7(rate: int, seconds: int, workers: int):
             headers["Cookie"] = cookies[who]
         t0 = time.perf_counter()
         try:
-            local.conn.request(method, path, body=body.encode() if body else None, headers=headers)
+            local.conn.request(method, quote(path, safe="/?=&"), body=body.encode() if body else None, headers=headers)
             resp = local.conn.getresponse()
             resp.read()
             status = resp.status
