@@ -81,7 +81,9 @@ def scratch_database(django_db_setup, django_db_blocker):
     from django.db import connection, connections
 
     with django_db_blocker.unblock():
-        source = connection.creation._get_test_db_name()
+        # After another test used the database, settings_dict already names the test database.
+        name = connection.settings_dict["NAME"]
+        source = name if name.startswith("test_") else connection.creation._get_test_db_name()
     name = f"{source}_{uuid.uuid4().hex[:8]}"
     admin = admin_connection()
     for attempt in range(20):
