@@ -69,7 +69,12 @@ class _Builder:
         self.county = county
         self.rng = random.Random(SEED)
         self.today = timezone.localdate()
-        self.types = {t.code: t for t in DutyType.objects.all()}
+        # The standard types come from a data migration; duty_type() restores one that is missing.
+        from .defaults import DUTY_TYPES
+        from .services import duty_type
+
+        self.types = {code: duty_type(code) for code, _name, _self in DUTY_TYPES}
+        self.types.update({t.code: t for t in DutyType.objects.all()})
         self.term = county.current_term(self.today)
 
     def build(self) -> int:
