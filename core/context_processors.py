@@ -24,6 +24,12 @@ def navigation(request):
     from suggestions.views.common import suggestion_nav
 
     items.extend(suggestion_nav(user))
+    from accounts.models import Role
+
+    if user.is_superuser or user.has_role(
+        Role.ADMIN, Role.STAFF, Role.LEADER, Role.COMMITTEE, Role.TOWN_STAFF, Role.UNIT_STAFF, Role.UNIT_HEAD
+    ):
+        items.append(("办理统计", reverse("suggestions_stats:page")))
     from stations.permissions import can_open_staff_pages as can_view_stations
 
     if can_view_stations(user):
@@ -40,12 +46,12 @@ def navigation(request):
 
     if can_view_reports(user):
         items.append(("年度报告", reverse("reports:list")))
-    from accounts.models import Role
-
     if user.has_role(Role.AUDITOR, Role.SECADMIN):
         items.append(("审计日志", reverse("accounts:audit_log")))
     if user.is_superuser or user.has_role(Role.SECADMIN, Role.ADMIN):
         items.append(("登录锁定", reverse("accounts:lockouts")))
+    if user.is_superuser or user.has_role(Role.ADMIN):
+        items.append(("系统运行", reverse("ops:work")))
     return {
         "nav_items": items,
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
