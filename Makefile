@@ -80,5 +80,9 @@ upgrade:
 bundle: assets
 	bash scripts/bundle.sh
 
+# Lighthouse on the deputy's phone pages and a public station page (not part of make test); see bench/RESULTS.md.
+lighthouse: install-dev
+	bash scripts/lighthouse.sh
+
 clean:
 	rm -rf .venv node_modules static/vendor var
