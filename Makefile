@@ -22,7 +22,7 @@ install-dev: .venv/bin/python assets
 # Front-end dependencies come from the npm registry through package-lock.json and are served from static/vendor.
 assets: static/vendor/.stamp
 static/vendor/.stamp: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	npm ci --omit=dev --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/axe-core/axe.min.js static/vendor/
@@ -82,6 +82,7 @@ bundle: assets
 
 # Lighthouse on the deputy's phone pages and a public station page (not part of make test); see bench/RESULTS.md.
 lighthouse: install-dev
+	npm ci --no-audit --no-fund --silent
 	bash scripts/lighthouse.sh
 
 clean:
