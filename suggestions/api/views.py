@@ -60,7 +60,7 @@ class SuggestionFilter(django_filters.FilterSet):
     def filter_search(self, qs, name, value):
         value = value.strip()
         cond = Q(title__icontains=value)
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(ch for ch in value if "0" <= ch <= "9")  # ASCII only: "²".isdigit() is true, int() fails
         if digits and len(digits) < 9:
             cond |= Q(number=int(digits))
         return qs.filter(cond)
