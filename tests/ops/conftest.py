@@ -90,6 +90,12 @@ def scratch_database(django_db_setup, django_db_blocker):
         connections.close_all()
         try:
             with admin.cursor() as cur:
+                # Connections left by earlier tests (live-server or worker threads) would block the copy.
+                cur.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [source],
+                )
                 cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
             break
         except Exception:  # noqa: BLE001 - the template is briefly in use by a closing connection
