@@ -118,8 +118,8 @@ class RecordFilterForm(forms.Form):
         # Both option lists in one query (a list page has a budget of 8 queries, the request shell included).
         groups = groups if groups is not None else ActivityGroup.objects.none()
         options = (
-            DutyType.objects.annotate(k=Value("t"), o=F("order")).values_list("k", "pk", "name", "o")
-            .union(groups.annotate(k=Value("g"), o=F("pk")).values_list("k", "pk", "name", "o"), all=True)
+            DutyType.objects.order_by().annotate(k=Value("t"), o=F("order")).values_list("k", "pk", "name", "o")
+            .union(groups.order_by().annotate(k=Value("g"), o=F("pk")).values_list("k", "pk", "name", "o"), all=True)
             .order_by("k", "o")
         )  # fmt: skip
         by_kind = {"t": [("", "全部")], "g": [("", "全部")]}
@@ -148,6 +148,7 @@ class RecordFilterForm(forms.Form):
     def active_filters(self) -> str:
         if not self.is_valid():
             return ""
+
         def label(name, value):
             choices = dict(getattr(self.fields[name], "choices", ()) or ())
             return choices.get(value, value)

@@ -88,10 +88,15 @@ def filter_options(user) -> dict[str, list[tuple[str, str]]]:
         return qs if scope is ALL else qs.filter(**{f"{field}__in": scope})
 
     def shape(qs, kind, label):
-        return qs.annotate(k=Value(kind), lbl=label, a=Value(0), b=Value(0)).values_list("k", "pk", "lbl", "a", "b")
+        return (
+            qs.order_by()
+            .annotate(k=Value(kind), lbl=label, a=Value(0), b=Value(0))
+            .values_list("k", "pk", "lbl", "a", "b")
+        )
 
     meetings = (
         scoped(Meeting.objects.all(), "term__congress_id")
+        .order_by()
         .annotate(k=Value("meeting"), lbl=Value(""), a=F("term__number"), b=F("number"))
         .values_list("k", "pk", "lbl", "a", "b")
     )

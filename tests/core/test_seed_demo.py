@@ -23,6 +23,28 @@ LOGINS = [
     *("unit", "unithead", "town", "liaison", "deputy"),
 ]
 
+# Pages that must answer 200 on the SQLite demo, per login (UNIONs and aggregates differ by backend).
+DEMO_PAGES = {
+    "staff": [
+        "/",
+        "/deputies/",
+        "/deputies/groups/",
+        "/suggestions/",
+        "/suggestions/review/",
+        "/stations/",
+        "/training/",
+        "/duties/",
+        "/reports/",
+        "/engagement/",
+        "/stats/suggestions/",
+        "/organization/units/",
+    ],
+    "committee": ["/", "/suggestions/"],
+    "unit": ["/", "/suggestions/todo/"],
+    "deputy": ["/", "/suggestions/mine/", "/duties/mine/", "/training/my/", "/stations/my/"],
+    "town": ["/", "/deputies/", "/deputies/groups/"],
+}
+
 # Run inside the demo database by `manage.py shell -c`: counts, and a real login through the login page per user.
 CHECK_SCRIPT = """
 import json
@@ -36,7 +58,15 @@ for name in %(logins)r + [%(phone)r]:
     client = Client()
     response = client.post("/accounts/login/", {"username": name, "password": %(password)r})
     logins[name] = response.status_code == 302 and "_auth_user_id" in client.session
+# The main pages answer on SQLite too (the demo's database): each role's home and the office's lists.
+pages = {}
+for name, paths in %(pages)r.items():
+    client = Client()
+    client.post("/accounts/login/", {"username": name, "password": %(password)r})
+    for path in paths:
+        pages[name + " " + path] = client.get(path).status_code
 print(json.dumps({
+    "pages": pages,
     "county_seats": Seat.objects.filter(congress=county).count(),
     "groups": ActivityGroup.objects.filter(congress=county).count(),
     "townships": Area.objects.filter(level="township").count(),
@@ -66,7 +96,12 @@ def test_the_demo_builds_on_a_fresh_sqlite_database_and_every_login_works(tmp_pa
     )
     _run(["migrate", "--noinput", "-v0"], env)
     _run(["seed_demo"], env)
-    script = CHECK_SCRIPT % {"logins": LOGINS, "phone": demo_data.DEPUTY_PHONE, "password": demo_data.PASSWORD}
+    script = CHECK_SCRIPT % {
+        "logins": LOGINS,
+        "phone": demo_data.DEPUTY_PHONE,
+        "password": demo_data.PASSWORD,
+        "pages": DEMO_PAGES,
+    }
     output = _run(["shell", "-c", script], env)
     facts = json.loads(output.strip().splitlines()[-1])
 
@@ -75,6 +110,7 @@ def test_the_demo_builds_on_a_fresh_sqlite_database_and_every_login_works(tmp_pa
     assert facts["townships"] == 10
     assert 45 <= facts["villages"] <= 55
     assert facts["logins"] == {name: True for name in [*LOGINS, demo_data.DEPUTY_PHONE]}
+    assert {page: code for page, code in facts["pages"].items() if code != 200} == {}
 
 
 def _counts() -> dict[str, int]:
