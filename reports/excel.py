@@ -1,5 +1,6 @@
-"""The Excel versions of the reports (openpyxl). Every text cell passes through `safe`: a value starting with
-= + - @ (or a tab/CR) is prefixed with an apostrophe, so a title typed by a deputy can never run as a formula."""
+"""The Excel versions of the reports (openpyxl). Every text cell passes through `safe` (core.exports.safe_cell): a
+value starting with = + - @, a tab/CR or a full-width ＝ gets an apostrophe, so a deputy's title never runs as a
+formula."""
 
 from __future__ import annotations
 
@@ -8,14 +9,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core.exports import safe_cell as safe
+
 BOLD = Font(bold=True)
-
-
-def safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _append(sheet, values, bold: bool = False) -> None:

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import audit
+from core.exports import safe_cell
 from core.masking import mask_phone
 from core.models import AuditEntry
 from core.pdf import render_pdf
@@ -29,11 +30,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    """A cell that never runs as a formula (core.exports.safe_cell: = + - @, tab, CR, full-width ＝ …), and local
+    naive times, which is what Excel shows."""
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
-    return value
+    return safe_cell(value)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
