@@ -165,6 +165,26 @@ def remove_deputy(member: StationDeputy, *, actor) -> None:
     audit.record(actor=actor, action=A.UPDATE, obj=member.station, note=f"代表离站：{member.person}")
 
 
+# Rules documents and evidence: PDF, Word or a picture, checked by content (core.uploads), at most 20 MB.
+DOCUMENT_TYPES = {"pdf", "docx", "jpg", "png"}
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _checked_file(upload, field: str):
+    """(a name of our own, the checked content) — or a ValidationError on `field` with the Chinese reason."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from core import uploads
+
+    try:
+        checked = uploads.check_upload(upload, allowed=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES)
+    except uploads.UploadRejected as exc:
+        raise ValidationError({field: str(exc)}) from exc
+    return f"{uuid.uuid4().hex[:12]}.{checked.ext}", ContentFile(checked.data)
+
+
 @transaction.atomic
 def add_photo(station: Station, upload, *, actor, caption: str = "") -> StationPhoto:
     from duties.photos import compress
@@ -197,7 +217,8 @@ def add_document(station: Station, *, actor, title: str, upload=None, content: s
         raise ValidationError({"content": "请上传制度文件或填写制度内容。"})
     doc = StationDocument(station=station, title=title.strip(), content=content)
     if upload is not None:
-        doc.file.save(upload.name, upload, save=False)
+        name, data = _checked_file(upload, "file")
+        doc.file.save(name, data, save=False)
     doc.save()
     audit.record(actor=actor, action=A.CREATE, obj=station, note=f"上传制度：{doc.title}")
     return doc
@@ -252,7 +273,8 @@ def record_evidence(station: Station, item: ChecklistItem, *, actor, note: str, 
         raise ValidationError({"note": "请填写佐证说明。"})
     evidence = Evidence(station=station, item=item, note=note.strip(), recorded_by=actor)
     if upload is not None:
-        evidence.file.save(upload.name, upload, save=False)
+        name, data = _checked_file(upload, "file")
+        evidence.file.save(name, data, save=False)
     evidence.save()
     audit.record(actor=actor, action=A.CREATE, obj=station, note=f"达标佐证：{item.name}")
     standards.refresh([station])
