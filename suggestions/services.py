@@ -414,44 +414,59 @@ def accept(suggestion, *, actor, category=None, committee=None, note: str = "") 
     return suggestion
 
 
-@transaction.atomic
-def return_for_revision(suggestion, *, actor, reason: str) -> Suggestion:
+def _refuse_with_reason(suggestion, *, actor, action: str, to_state: str, reason: str, missing: str, notice: dict):
+    """The two ways review turns an item back (退回修改, 不予立案): a reason is required, the deputy is told why."""
     suggestion = _lock_suggestion(suggestion)
-    workflow.check("return_for_revision", suggestion, actor)
-    reason = _required(reason, "reason", "请填写退回修改的理由")
+    workflow.check(action, suggestion, actor)
+    reason = _required(reason, "reason", missing)
     old = suggestion.state
-    suggestion.state = S.RETURNED
+    suggestion.state = to_state
     _save(suggestion, "state")
-    _transition(suggestion, "return_for_revision", actor=actor, from_state=old, to_state=S.RETURNED, note=reason)
+    _transition(suggestion, action, actor=actor, from_state=old, to_state=to_state, note=reason)
     _notify_all(
         person_users([suggestion.lead_deputy_id]),
-        event="suggestion.returned",
-        key=f"suggestion.returned:s{suggestion.pk}:v{suggestion.version}",
-        title=f"您的建议{_title(suggestion)}被退回修改",
+        event=notice["event"],
+        key=notice["key"](suggestion),
+        title=notice["title"].format(title=_title(suggestion)),
         body=reason,
         url=_url(suggestion),
     )
     return suggestion
+
+
+@transaction.atomic
+def return_for_revision(suggestion, *, actor, reason: str) -> Suggestion:
+    return _refuse_with_reason(
+        suggestion,
+        actor=actor,
+        action="return_for_revision",
+        to_state=S.RETURNED,
+        reason=reason,
+        missing="请填写退回修改的理由",
+        # A draft can be returned more than once: each return is its own notice.
+        notice={
+            "event": "suggestion.returned",
+            "key": lambda s: f"suggestion.returned:s{s.pk}:v{s.version}",
+            "title": "您的建议{title}被退回修改",
+        },
+    )
 
 
 @transaction.atomic
 def decline(suggestion, *, actor, reason: str) -> Suggestion:
-    suggestion = _lock_suggestion(suggestion)
-    workflow.check("decline", suggestion, actor)
-    reason = _required(reason, "reason", "请填写不予立案的理由")
-    old = suggestion.state
-    suggestion.state = S.DECLINED
-    _save(suggestion, "state")
-    _transition(suggestion, "decline", actor=actor, from_state=old, to_state=S.DECLINED, note=reason)
-    _notify_all(
-        person_users([suggestion.lead_deputy_id]),
-        event="suggestion.declined",
-        key=f"suggestion.declined:s{suggestion.pk}",
-        title=f"您的建议{_title(suggestion)}不予立案",
-        body=reason,
-        url=_url(suggestion),
+    return _refuse_with_reason(
+        suggestion,
+        actor=actor,
+        action="decline",
+        to_state=S.DECLINED,
+        reason=reason,
+        missing="请填写不予立案的理由",
+        notice={
+            "event": "suggestion.declined",
+            "key": lambda s: f"suggestion.declined:s{s.pk}",
+            "title": "您的建议{title}不予立案",
+        },
     )
-    return suggestion
 
 
 @transaction.atomic
