@@ -609,5 +609,61 @@ class DraftForm(FilesMixin, forms.Form):
         return self.meetings[value]
 
 
+class EnterForm(DraftForm):
+    """代为录入: the office types in a deputy's paper suggestion. Deputies are named, not picked from a list (a
+    province has 180,000 of them): the service finds the serving deputy and says what to add when a name is shared."""
+
+    lead_deputy = forms.CharField(
+        label="领衔代表",
+        max_length=60,
+        help_text="填写姓名；同名时在括号内注明工作单位，如：张伟（县人民医院）",
+        error_messages={"required": "请填写领衔代表"},
+    )
+    cosigners = forms.CharField(
+        label="联名代表", max_length=1000, required=False, help_text="已在纸质原件上签名的代表，多位用顿号或逗号分隔"
+    )
+    received_on = forms.DateField(
+        label="收到日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写收到纸质建议的日期", "invalid": "日期格式不正确"},
+    )
+    disclose = forms.BooleanField(label="同意公开", required=False, initial=True, help_text="按原件上代表的意见勾选")
+    note = forms.CharField(label="备注", max_length=300, required=False)
+
+    field_order = ["lead_deputy", "cosigners", "received_on", "meeting", "category", "title", "content", "disclose"]
+
+    def __init__(self, *args, congress_id, **kwargs):
+        super().__init__(*args, congress_id=congress_id, **kwargs)
+        self.congress_id = congress_id
+        self.fields["files"].label = "原件扫描件及附件"
+        self.fields["files"].help_text = "纸质原件的扫描件或照片，可多选"
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def _deputy(self, text):
+        from . import services
+
+        try:
+            return services.find_deputy(self.congress_id, text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_lead_deputy(self):
+        return self._deputy(self.cleaned_data["lead_deputy"])
+
+    def clean_cosigners(self):
+        names = [n for n in re.split(r"[、，,；;\s]+", self.cleaned_data.get("cosigners") or "") if n]
+        if len(names) > 50:
+            raise forms.ValidationError("联名代表最多 50 位")
+        found, problems = [], []
+        for name in names:
+            try:
+                found.append(self._deputy(name))
+            except forms.ValidationError as exc:
+                problems.extend(exc.messages)
+        if problems:
+            raise forms.ValidationError(problems)
+        return found
+
+
 class CosignerSearchForm(forms.Form):
     q = forms.CharField(label="姓名或拼音首字母", max_length=20, required=False)

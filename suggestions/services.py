@@ -32,6 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import UNIT_ROLES, Role, User
+from accounts.scopes import office_congress_ids
 from core import audit, uploads
 from core.deadlines import deadline
 from core.exceptions import IllegalTransition
@@ -329,6 +330,121 @@ def withdraw(suggestion, *, actor, note: str = "") -> Suggestion:
     suggestion.state = S.WITHDRAWN
     _save(suggestion, "state")
     _transition(suggestion, "withdraw", actor=actor, from_state=old, to_state=S.WITHDRAWN, note=note)
+    return suggestion
+
+
+# --- 代为录入: a paper suggestion entered by the office -------------------------------------------------------------
+
+
+def find_deputy(congress_id: int, text: str) -> Person:
+    """The serving deputy of this congress named by `text`: a name, or a name followed by a word of the workplace in
+    brackets where two deputies share the name (张伟（县医院）). Raises ValueError with the Chinese reason."""
+    text = (text or "").strip()
+    name, _, hint = text.replace("(", "（").replace(")", "）").partition("（")
+    name, hint = name.strip(), hint.rstrip("）").strip()
+    if not name:
+        raise ValueError("请填写代表姓名")
+    serving = Seat.objects.filter(congress_id=congress_id, status=Seat.Status.ACTIVE).values("person_id")
+    matches = Person.objects.filter(pk__in=serving, name=name)
+    if hint:
+        matches = matches.filter(workplace__contains=hint)
+    found = list(matches.order_by("id")[:6])
+    if not found:
+        return _no_deputy(name, hint)
+    if len(found) > 1:
+        places = "、".join(f"{name}（{p.workplace or '未填工作单位'}）" for p in found[:5])
+        raise ValueError(f"有{len(found)}位在任代表名为“{name}”：{places}。请在姓名后用括号注明工作单位")
+    return found[0]
+
+
+def _no_deputy(name: str, hint: str):
+    if hint:
+        raise ValueError(f"没有工作单位含“{hint}”的在任代表“{name}”")
+    raise ValueError(f"本级人大没有名为“{name}”的在任代表")
+
+
+@transaction.atomic
+def enter_for_deputy(
+    *,
+    actor,
+    congress,
+    lead_deputy: Person,
+    title: str,
+    content: str,
+    received_on: dt.date,
+    meeting: Meeting | None = None,
+    category: Category | None = None,
+    disclose: bool = True,
+    cosigners=(),
+    note: str = "",
+) -> Suggestion:
+    """代为录入: office staff enter a suggestion that a deputy handed in on paper (usually during the session). The
+    signed paper original is the deputy's submission, so the item is entered as submitted, its co-signers as confirmed
+    (their signatures are on the paper); the timeline says who entered it and when the paper was received, and the
+    lead deputy and co-signers are told so they can check the text against their original."""
+    congress_id = _pk(congress)
+    if not (actor.is_superuser or actor.has_role(Role.ADMIN)) and not (
+        actor.has_role(Role.STAFF, Role.TOWN_STAFF) and congress_id in office_congress_ids(actor)
+    ):
+        raise PermissionDenied("只有本级人大代表工委工作人员可以代为录入建议")
+    errors: dict[str, str] = {}
+    if not _deputy_of(_pk(lead_deputy), congress_id):
+        errors["lead_deputy"] = "领衔代表须为该人大的在任代表"
+    co_ids: list[int] = []
+    for person in cosigners:
+        if _pk(person) == _pk(lead_deputy):
+            errors["cosigners"] = "领衔代表不能同时作为联名代表"
+        elif not _deputy_of(_pk(person), congress_id):
+            errors["cosigners"] = "联名代表须为该人大的在任代表"
+        elif _pk(person) in co_ids:
+            errors["cosigners"] = "联名代表重复"
+        else:
+            co_ids.append(_pk(person))
+    if received_on is None:
+        errors["received_on"] = "请填写收到纸质建议的日期"
+    elif received_on > timezone.localdate():
+        errors["received_on"] = "收到日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    now = _now()
+    suggestion = Suggestion(
+        congress_id=congress_id,
+        meeting=meeting,
+        title=(title or "").strip(),
+        content=(content or "").strip(),
+        category=category,
+        disclose=disclose,
+        lead_deputy_id=_pk(lead_deputy),
+        created_by=actor,
+        state=S.SUBMITTED,
+        submitted_at=now,
+    )
+    _validate_draft(suggestion)
+    suggestion.save()
+    CoSigner.objects.bulk_create([CoSigner(suggestion=suggestion, person_id=pk, confirmed_at=now) for pk in co_ids])
+    names = dict(Person.objects.filter(pk__in=[_pk(lead_deputy), *co_ids]).values_list("pk", "name"))
+    text = f"依据{received_on:%Y年%m月%d日}收到的纸质建议代为录入"
+    if co_ids:
+        text += f"，联名代表{'、'.join(names[pk] for pk in co_ids)}已在原件上签名"
+    if (note or "").strip():
+        text += f"；{note.strip()}"
+    _transition(suggestion, "enter_for_deputy", actor=actor, to_state=S.SUBMITTED, note=text)
+    _notify_all(
+        person_users([_pk(lead_deputy), *co_ids]),
+        event="suggestion.entered",
+        key=f"suggestion.entered:s{suggestion.pk}",
+        title=f"工作人员已代为录入您提出的建议{_title(suggestion)}",
+        body="请核对录入内容与纸质原件是否一致；如有出入，请联系代表工委。",
+        url=_url(suggestion),
+    )
+    _notify_all(
+        office_users(congress_id),
+        event="suggestion.submitted",
+        key=f"suggestion.submitted:s{suggestion.pk}:v{suggestion.version}",
+        title=f"新建议待审查：{_title(suggestion)}",
+        body=f"领衔代表：{names[_pk(lead_deputy)]}（工作人员代为录入）",
+        url=_url(suggestion),
+    )
     return suggestion
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.suggestion_list, name="list"),
     path("export/", views.suggestion_export, name="export"),
     path("review/", views.review_queue, name="review"),
+    path("enter/", views.enter_for_deputy, name="enter"),
     path("review/merge/", views.merge, name="merge"),
     path("assign/", views.bulk_assign, name="assign"),
     path("requests/", views.requests_list, name="requests"),

@@ -373,7 +373,12 @@ TABLE: dict[str, Rule] = {
 
 
 # Timeline entries that are not actions of their own.
-EXTRA_LABELS = {"create_draft": "起草", "assign_unit": "交办单位", "answered": "全部答复"}
+EXTRA_LABELS = {
+    "create_draft": "起草",
+    "enter_for_deputy": "代为录入",
+    "assign_unit": "交办单位",
+    "answered": "全部答复",
+}
 
 
 def label(action: str) -> str:

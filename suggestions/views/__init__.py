@@ -5,6 +5,7 @@ from .actions import act
 from .deputy import cosigners, draft_create, draft_edit, invitations, invite, my_suggestions
 from .detail import attachment_download, detail
 from .documents import assignment_letter, compilation, documents, feedback_form
+from .entry import enter_for_deputy
 from .lists import (
     bulk_assign,
     follow_up_list,
@@ -29,6 +30,7 @@ __all__ = [
     "documents",
     "draft_create",
     "draft_edit",
+    "enter_for_deputy",
     "feedback_form",
     "follow_up_list",
     "invitations",
