@@ -9,6 +9,7 @@ from __future__ import annotations
 # name → (task, every N minutes)
 PERIODIC_TASKS = {
     "发送待发通知（outbox 补发）": ("core.tasks.sweep_outbox", 5),
+    "清理无记录引用的上传文件": ("core.tasks.sweep_orphan_files", 24 * 60),
 }
 
 

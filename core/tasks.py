@@ -17,3 +17,11 @@ def send_deliveries(notification_id: int) -> int:
 def sweep_outbox() -> int:
     """Periodic: send whatever waits in the outbox (queued while Redis was down, or failed and retryable)."""
     return notifications.send_pending()
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
+def sweep_orphan_files() -> int:
+    """Daily: remove uploaded files no record refers to (剩余信息保护). Idempotent: a second run finds nothing."""
+    from . import files
+
+    return len(files.sweep_orphans().removed)
