@@ -5,12 +5,17 @@ notification is created once however often the caller runs (a daily task run twi
 sent after the transaction commits by `core.tasks.send_deliveries`; if Redis is down the rows wait and the periodic
 sweep sends them later. Each Delivery is claimed under a row lock and marked sent in the same transaction, so two
 workers never send it twice.
+
+`notify_bulk()` does the same for many notifications at once (the daily reminders): a few queries per chunk of a few
+hundred, each chunk committed on its own, with the same keys and the same outbox.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,6 +27,25 @@ from .models import Delivery, Notification
 logger = logging.getLogger(__name__)
 
 INAPP, EMAIL, SMS = "inapp", "email", "sms"
+CHUNK_SIZE = 500  # notifications per transaction in notify_bulk()
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to create with notify_bulk(): the arguments of notify() for one recipient. notify_bulk()
+    takes any object with these attributes (e.g. the reminders' own plan entries)."""
+
+    recipient: Any
+    event: str
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+    channels: tuple[str, ...] = (INAPP, SMS)
+
+
+def _full_key(key: str, recipient) -> str:
+    return (f"{key}:u{recipient.pk}" if f"u{recipient.pk}" not in key else key)[:200]
 
 
 def notify(
@@ -41,11 +65,10 @@ def notify(
     """
     if recipient is None or not recipient.is_active:
         return None
-    full_key = f"{key}:u{recipient.pk}" if f"u{recipient.pk}" not in key else key
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=recipient, event=event, key=full_key[:200], title=title[:200], body=body, url=url
+                recipient=recipient, event=event, key=_full_key(key, recipient), title=title[:200], body=body, url=url
             )
     except IntegrityError:
         return None
@@ -56,8 +79,59 @@ def notify(
     return note
 
 
+def notify_bulk(messages: Iterable[Message], *, chunk_size: int = CHUNK_SIZE) -> list[Notification]:
+    """notify() for many messages at once, in chunks of `chunk_size`: a fixed number of queries per chunk whatever
+    its size (the keys already there, one insert of the notifications, their ids, one insert of the deliveries).
+    Returns the notifications created by this call; a message whose key exists (sent before) creates nothing.
+
+    Each chunk is one transaction of its own (a savepoint when the caller holds one), so a run that dies midway keeps
+    the chunks it finished and a rerun creates only the rest. The key's unique constraint (rows inserted with
+    ON CONFLICT DO NOTHING) and the delivery's (notification, channel) constraint make a notification and each of its
+    deliveries exist once even when two runs overlap. The deliveries are sent after commit through the outbox.
+    """
+    created: list[Notification] = []
+    chunk: list[Message] = []
+    for message in messages:
+        if message.recipient is None or not message.recipient.is_active:
+            continue
+        chunk.append(message)
+        if len(chunk) >= chunk_size:
+            created += _create_chunk(chunk)
+            chunk = []
+    if chunk:
+        created += _create_chunk(chunk)
+    return created
+
+
+def _create_chunk(messages: list[Message]) -> list[Notification]:
+    by_key: dict[str, Message] = {}
+    for m in messages:
+        by_key.setdefault(_full_key(m.key, m.recipient), m)  # the first one wins, as with notify() called in turn
+    with transaction.atomic():
+        existing = set(Notification.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
+        new = [
+            Notification(recipient=m.recipient, event=m.event, key=k, title=m.title[:200], body=m.body, url=m.url)
+            for k, m in by_key.items()
+            if k not in existing
+        ]
+        if not new:
+            return []
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
+        ids = dict(Notification.objects.filter(key__in=[n.key for n in new]).values_list("key", "pk"))
+        deliveries = []
+        for note in new:
+            note.pk = ids[note.key]
+            for channel in dict.fromkeys(c for c in by_key[note.key].channels if c in (EMAIL, SMS)):
+                deliveries.append(Delivery(notification_id=note.pk, channel=channel))
+        if deliveries:
+            Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+            transaction.on_commit(_queue_sweep)
+    return new
+
+
 def notify_many(recipients: Iterable, **kwargs) -> int:
-    return sum(1 for r in recipients if notify(r, **kwargs) is not None)
+    """The same notification (kwargs of notify()) to each of `recipients`, in bulk; returns how many were new."""
+    return len(notify_bulk(Message(recipient=r, **kwargs) for r in recipients if r is not None))
 
 
 def _queue_send(notification_id: int) -> None:
@@ -68,6 +142,16 @@ def _queue_send(notification_id: int) -> None:
         send_deliveries.delay(notification_id)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep sends it later
         logger.warning("Broker unavailable; notification %s waits in the outbox", notification_id)
+
+
+def _queue_sweep() -> None:
+    """Queue one sweep of the outbox for a chunk of notifications (rather than one task per notification)."""
+    from .tasks import sweep_outbox
+
+    try:
+        sweep_outbox.delay()
+    except Exception:  # noqa: BLE001 - any broker failure: the periodic sweep sends them later
+        logger.warning("Broker unavailable; notifications wait in the outbox")
 
 
 def send_pending(notification_id: int | None = None, limit: int = 500) -> int:

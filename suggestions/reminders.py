@@ -7,8 +7,10 @@
 - office staff when a return or extension request waits.
 
 Each notification has a key naming the item, the round (and the deadline, so an extension starts afresh), the
-threshold and the recipient: notify() creates it once, so a second run the same day, or a rerun after a worker died
-mid-run, sends nothing twice. A day the task did not run is caught up: the tightest threshold reached is sent.
+threshold and the recipient: core.notifications.notify_bulk() creates it once, so a second run the same day, or a
+rerun after a worker died mid-run, sends nothing twice. A day the task did not run is caught up: the tightest threshold
+reached is sent. The plan is read in bulk and the notifications are written in chunks (a fixed number of queries per
+chunk), so the task's queries do not grow with the items.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import UNIT_ROLES, Role, User
-from core.models import Notification
-from core.notifications import INAPP, SMS, notify
+from core.notifications import CHUNK_SIZE, INAPP, SMS, notify_bulk
 
 from .models import Assignment, HandlingRequest, Rating, Suggestion
 from .rules import rules
@@ -228,17 +229,12 @@ def plan_reminders(today: dt.date) -> Plan:
     return plan
 
 
-def send_reminders(today: dt.date) -> dict[str, int]:
-    """Send what today's plan holds and was not sent before. Each notification commits on its own, so a run that
+def send_reminders(today: dt.date, *, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
+    """Send what today's plan holds and was not sent before, in chunks that each commit on their own: a run that
     dies midway keeps what it sent and the next run sends the rest."""
     plan = plan_reminders(today)
-    keys = [m.key for m in plan.messages]
-    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
+    created = notify_bulk(plan.messages, chunk_size=chunk_size)
     sent: dict[str, int] = defaultdict(int)
-    for m in plan.messages:
-        if m.key in existing:
-            continue
-        note = notify(m.recipient, event=m.event, key=m.key, title=m.title, body=m.body, url=m.url, channels=m.channels)
-        if note is not None:
-            sent[m.event] += 1
+    for note in created:
+        sent[note.event] += 1
     return dict(sent)

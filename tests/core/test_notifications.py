@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -103,3 +105,62 @@ def test_a_notification_never_redirects_off_site(recipient, login):
     note = notifications.notify(recipient, event="test", key="test:offsite", title="钓鱼", url="https://evil.example/")
     response = login(recipient).post(reverse("core:notification_read", args=[note.pk]))
     assert response["Location"] == reverse("core:notifications")
+
+
+def _messages(users, prefix, channels=("inapp", "sms")):
+    return [
+        notifications.Message(recipient=u, event="test", key=f"{prefix}:{u.pk}", title=f"批量{u.pk}", channels=channels)
+        for u in users
+    ]
+
+
+def test_notify_bulk_creates_each_key_once_with_its_deliveries_and_skips_what_exists(make_user, sms_sent):
+    users = [make_user(Role.STAFF, phone=f"1370000{n:04d}") for n in range(5)]
+    inactive = make_user(Role.STAFF, phone="13799990000", is_active=False)
+    first = notifications.notify(users[0], event="test", key=f"bulk:{users[0].pk}", title="单独发过")
+    messages = _messages(users + [inactive], "bulk")
+    messages.append(messages[1])  # the same key twice in one call
+    created = notifications.notify_bulk(messages, chunk_size=2)
+    assert sorted(n.recipient_id for n in created) == sorted(u.pk for u in users[1:])
+    assert all(n.pk for n in created)
+    assert Notification.objects.filter(key__startswith="bulk:").count() == 5  # the inactive user gets nothing
+    assert Delivery.objects.filter(notification__key__startswith="bulk:", channel="sms").count() == 5
+    assert notifications.notify_bulk(messages, chunk_size=2) == []  # a second run creates nothing
+    assert Delivery.objects.filter(notification__key__startswith="bulk:").count() == 5
+    notifications.send_pending()
+    assert sorted(phone for phone, _ in sms_sent) == [u.phone for u in users]  # each one once, the first included
+    assert first.deliveries.get().status == Delivery.Status.SENT
+
+
+def test_notify_bulk_keeps_the_chunks_it_finished_when_the_run_dies_midway(make_user):
+    users = [make_user(Role.STAFF) for _ in range(5)]
+    messages = _messages(users, "resume")
+
+    def dies_after_three():
+        yield from messages[:3]
+        raise RuntimeError("worker lost")
+
+    with pytest.raises(RuntimeError):
+        notifications.notify_bulk(dies_after_three(), chunk_size=2)
+    # The first chunk (two) was written and kept; the third message was never written.
+    assert Notification.objects.filter(key__startswith="resume:").count() == 2
+    rerun = notifications.notify_bulk(messages, chunk_size=2)
+    assert sorted(n.recipient_id for n in rerun) == [u.pk for u in users[2:]]
+    assert Delivery.objects.filter(notification__key__startswith="resume:").count() == 5
+
+
+def test_notify_bulk_queues_one_send_per_chunk_after_commit_and_costs_the_same_queries_for_more_rows(
+    make_user, django_capture_on_commit_callbacks
+):
+    users = [make_user(Role.STAFF, phone=f"1360000{n:04d}") for n in range(40)]
+
+    def run(prefix, chosen):
+        with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks() as callbacks:
+            created = notifications.notify_bulk(_messages(chosen, prefix, ("inapp", "email", "sms")))
+        return len(created), len(ctx.captured_queries), len(callbacks)
+
+    few, many = run("few", users[:4]), run("many", users)
+    assert (few[0], many[0]) == (4, 40)
+    assert few[1] == many[1]  # the same queries for 4 and 40 notifications
+    assert few[2] == many[2] == 1  # one sweep of the outbox queued per chunk, after commit
+    assert Delivery.objects.filter(notification__key__startswith="many:").count() == 80

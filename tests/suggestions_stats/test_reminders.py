@@ -4,11 +4,15 @@ run twice."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Role
-from core.models import Notification
+from core.models import Delivery, Notification
+from core.notifications import notify_bulk
 from suggestions.models import Assignment, HandlingRequest, Rating, Suggestion
+from suggestions.reminders import plan_reminders
 from suggestions.tasks import DAILY_TASK, ensure_schedule, send_daily_reminders
 
 S = Suggestion.State
@@ -153,6 +157,40 @@ def test_the_number_of_queries_does_not_grow_with_the_items_beyond_one_insert_ea
     # Everything already sent: the rerun reads the due items, recipients and existing keys in bulk.
     with django_assert_max_num_queries(12):
         assert run(DUE - dt.timedelta(days=5)) == {}
+
+
+def _queries_of_a_first_run(day):
+    with CaptureQueriesContext(connection) as ctx:
+        sent = run(day)
+    return sent, len(ctx.captured_queries)
+
+
+def test_the_first_run_costs_the_same_queries_for_10_or_100_due_items(build, people, world):
+    for _ in range(10):
+        build(S.HANDLING, due=DUE)
+    few_sent, few = _queries_of_a_first_run(DUE - dt.timedelta(days=5))
+    for _ in range(90):
+        build(S.HANDLING, due=DUE + dt.timedelta(days=1))  # a later deadline: the same threshold, a fresh key
+    many_sent, many = _queries_of_a_first_run(DUE - dt.timedelta(days=4))
+    # Two unit users per item (the unit's staff and its head); the 10 reminded before are not sent again.
+    assert few_sent == {"suggestion.due": 20} and many_sent == {"suggestion.due": 180}
+    assert Notification.objects.filter(event="suggestion.due").count() == 200
+    assert many == few  # one chunk either way: no query per item or per notification
+
+
+def test_a_run_that_died_after_some_chunks_is_completed_by_the_next_without_doubles(build, people):
+    from suggestions.reminders import send_reminders
+
+    for _ in range(6):
+        build(S.HANDLING, due=DUE)
+    day = DUE - dt.timedelta(days=5)
+    plan = plan_reminders(day)
+    notify_bulk(plan.messages[:5], chunk_size=2)  # what a run that died after two chunks and a half left behind
+    assert send_reminders(day, chunk_size=2) == {"suggestion.due": 7}
+    assert send_reminders(day, chunk_size=2) == {}
+    assert Notification.objects.filter(event="suggestion.due").count() == 12
+    notes = Notification.objects.filter(event="suggestion.due")
+    assert Delivery.objects.filter(notification__in=notes, channel="sms").count() == 12
 
 
 def test_the_daily_schedule_is_registered_once_after_migrate(db):
