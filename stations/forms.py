@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -74,14 +76,46 @@ def stationable_persons(user):
     return visible_persons(user).filter(Exists(active)).order_by("name_initials", "id")
 
 
+PICKER_LIMIT = 20  # choices the deputy picker shows at once, whatever the size of the roster
+
+
+def addable_persons(user, station):
+    """Deputies `user` may station at `station` and who are not stationed there now."""
+    return stationable_persons(user).exclude(pk__in=station.memberships.filter(is_active=True).values("person_id"))
+
+
+def picker_choices(user, station, q: str = "") -> tuple[list[Person], bool]:
+    """(up to PICKER_LIMIT deputies for the picker, whether there are more). With a search: by name or the initials of
+    its pinyin (as the roster's search); without one: the deputies of the station's township. Never the whole roster,
+    which is 180,000 people in a province."""
+    qs = addable_persons(user, station).select_related("township")
+    q = (q or "").strip()[:30]
+    if q:
+        if re.fullmatch(r"[A-Za-z]+", q):
+            qs = qs.filter(Q(name_initials__startswith=q.lower()) | Q(name__icontains=q))
+        else:
+            qs = qs.filter(name__icontains=q)
+    elif station.township_id:
+        qs = qs.filter(township_id=station.township_id)
+    else:
+        return [], False
+    rows = list(qs.order_by("name_initials", "id")[: PICKER_LIMIT + 1])
+    return rows[:PICKER_LIMIT], len(rows) > PICKER_LIMIT
+
+
 class StationDeputyForm(forms.Form):
-    person = forms.ModelChoiceField(label="代表", queryset=Person.objects.none())
+    """Station a deputy. The person is chosen with the search-as-you-type picker (stations/_deputy_picker.html): the
+    field posts a person id and validates it against the whole scope, but never renders the scope as options."""
+
+    person = forms.ModelChoiceField(label="代表", queryset=Person.objects.none(), widget=forms.HiddenInput)
     order = forms.IntegerField(label="轮值顺序", min_value=0, initial=0, required=False)
 
     def __init__(self, *args, user, station, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = stationable_persons(user).exclude(
-            pk__in=station.memberships.filter(is_active=True).values("person_id")
+        self.fields["person"].queryset = addable_persons(user, station)
+        self.fields["person"].error_messages["required"] = "请先查找并选择一名代表。"
+        self.fields["person"].error_messages["invalid_choice"] = (
+            "所选代表不能进驻本站（不在您的范围内、没有在任代表资格或已经进站）。"
         )
 
 

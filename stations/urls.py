@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.station_detail, name="detail"),
     path("<int:pk>/edit/", views.station_form, name="edit"),
     path("<int:pk>/add/<str:what>/", views.station_add, name="add"),
+    path("<int:pk>/deputies/lookup/", views.deputy_lookup, name="deputy_lookup"),
     path("<int:pk>/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
     path("<int:pk>/standards/", views.standards_page, name="standards"),
     path("<int:pk>/rosters/", views.roster_index, name="rosters"),

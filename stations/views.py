@@ -174,12 +174,27 @@ def station_detail(request, pk: int):
         "can_keep": can_keep,
         "can_manage": permissions.can_manage(user, station),
         "deputy_form": forms.StationDeputyForm(user=user, station=station) if can_keep else None,
+        **(_picker_context(request, station) if can_keep else {}),
         "equipment_form": forms.EquipmentForm() if can_keep else None,
         "document_form": forms.DocumentForm() if can_keep else None,
         "photo_form": forms.PhotoForm() if can_keep else None,
         "year": today.year,
     }
     return render(request, "stations/station_detail.html", context)
+
+
+def _picker_context(request, station) -> dict:
+    q = (request.GET.get("deputy_q") or "").strip()[:30]
+    choices, more = forms.picker_choices(request.user, station, q)
+    return {"deputy_q": q, "deputy_choices": choices, "deputy_more": more, "picker_limit": forms.PICKER_LIMIT}
+
+
+@login_required
+def deputy_lookup(request, pk: int):
+    """The deputy picker's choices for a search (`deputy_q`), as an HTML fragment for htmx: at most PICKER_LIMIT
+    deputies the user may station here. Same gate as adding one: 404 outside the scope, 403 without the right."""
+    station = kept_station(request.user, pk)
+    return render(request, "stations/_deputy_choices.html", _picker_context(request, station))
 
 
 @require_POST
