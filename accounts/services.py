@@ -15,7 +15,7 @@ from django.utils import timezone
 from core import audit, masking
 from core.models import AuditEntry
 
-from .models import ApiToken, User, UserRole
+from .models import ApiToken, Role, User, UserRole
 
 USER_FIELDS = (
     "username",
@@ -29,6 +29,50 @@ USER_FIELDS = (
     "is_active",
 )
 USER_MASKERS = {"phone": masking.mask_phone}
+
+
+PRIVILEGE_FLAGS = {"is_superuser": "超级用户", "is_staff": "后台登录"}
+
+
+def privileges(user: User) -> dict:
+    """What a login is allowed to be: its roles and the superuser/staff flags, as read from the database."""
+    if user.pk is None:
+        return {"roles": [], "is_superuser": False, "is_staff": False}
+    row = User.objects.filter(pk=user.pk).values("is_superuser", "is_staff").get()
+    return {"roles": sorted(UserRole.objects.filter(user_id=user.pk).values_list("role", flat=True)), **row}
+
+
+def _role_names(roles) -> str:
+    return "、".join(Role(r).label if r in Role.values else r for r in roles)
+
+
+def record_privilege_change(*, actor, user: User, before: dict, after: dict, address: str | None = None, via: str = ""):
+    """A security event for a change of roles or of the superuser/staff flags: who (actor), when (the entry's
+    time), what (granted and removed roles, flags before and after) and whose login (the object, its username in
+    the note so the auditor finds it by searching). Nothing changed: nothing written. Call inside the change's
+    transaction."""
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    if not changes:
+        return None
+    parts = []
+    granted = sorted(set(after.get("roles", [])) - set(before.get("roles", [])))
+    removed = sorted(set(before.get("roles", [])) - set(after.get("roles", [])))
+    if granted:
+        parts.append(f"授予{_role_names(granted)}")
+    if removed:
+        parts.append(f"撤销{_role_names(removed)}")
+    for flag, label in PRIVILEGE_FLAGS.items():
+        if flag in changes:
+            parts.append(f"{label}{'是' if before.get(flag) else '否'}→{'是' if after[flag] else '否'}")
+    note = f"权限变更（{via}）：{user.username}：" if via else f"权限变更：{user.username}："
+    return audit.record(
+        actor=actor,
+        action=AuditEntry.Action.SECURITY,
+        obj=user,
+        changes=changes,
+        note=note + "；".join(parts),
+        address=address,
+    )
 
 
 def token_digest(key: str) -> str:
@@ -89,6 +133,7 @@ def _set_roles(user: User, roles) -> None:
 def create_user(*, actor, data: dict, roles=(), password: str = "") -> User:
     """A new login. Without a password it cannot log in until one is set; with one, it must be changed first."""
     user = User()
+    before = privileges(user)
     _apply(user, data)
     user._role_cache = frozenset(roles)  # the password rule depends on the role (accounts.passwords)
     if password:
@@ -105,6 +150,7 @@ def create_user(*, actor, data: dict, roles=(), password: str = "") -> User:
     _set_roles(user, roles)
     changes = audit.diff({}, _user_snapshot(user), USER_MASKERS)
     audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=user, changes=changes)
+    record_privilege_change(actor=actor, user=user, before=before, after=privileges(user), via="新建账号")
     return user
 
 
@@ -113,10 +159,12 @@ def update_user(user: User, *, actor, data: dict, roles=None) -> User:
     """Change the given fields (and the roles when given). A call that changes nothing writes nothing."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _user_snapshot(user)
+    granted_before = privileges(user)
     _apply(user, data)
     user.save()
     if roles is not None:
         _set_roles(user, roles)
+        record_privilege_change(actor=actor, user=user, before=granted_before, after=privileges(user), via="账号管理")
     changes = audit.diff(before, _user_snapshot(user), USER_MASKERS)
     if changes:
         audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=user, changes=changes)

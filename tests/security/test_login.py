@@ -84,3 +84,66 @@ def test_a_failed_login_with_a_phone_number_keeps_the_number_out_of_the_audit_no
     note = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN_FAILED).note
     assert "13912345678" not in note
     assert note.startswith("登录失败：139")
+
+
+def _lock(username, address="10.0.0.1"):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), username, "Not-the-password-1", address)
+    assert _login(Client(), username, PASSWORD, address).status_code == 429
+
+
+def test_an_unlock_by_deleting_the_lockout_in_the_django_admin_is_audited(make_user):
+    make_user(Role.STAFF, username="zhangwei")
+    admin_user = make_user(Role.ADMIN, is_superuser=True, is_staff=True)
+    _lock("zhangwei")
+    attempt = AccessAttempt.objects.get(username="zhangwei")
+    client = Client()
+    client.force_login(admin_user)
+    url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert client.post(url, {"post": "yes"}, REMOTE_ADDR="10.1.1.1").status_code == 302
+    assert _login(Client(), "zhangwei", PASSWORD).status_code == 302  # unlocked
+    entry = AuditEntry.objects.get(note__startswith="后台删除登录尝试（解除登录锁定）")
+    assert entry.actor == admin_user and entry.action == AuditEntry.Action.SECURITY
+    assert entry.note.endswith("zhangwei @ 10.0.0.1") and entry.address == "10.1.1.1"
+
+
+def test_deleting_lockouts_and_login_logs_with_the_admins_bulk_action_is_audited_row_by_row(make_user):
+    from axes.models import AccessLog
+
+    make_user(Role.STAFF, username="zhangwei")
+    make_user(Role.STAFF, username="13900001234")  # a phone number as login: masked in the note
+    admin_user = make_user(Role.ADMIN, is_superuser=True, is_staff=True)
+    _lock("zhangwei")
+    _lock("13900001234")
+    client = Client()
+    client.force_login(admin_user)
+    attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "delete_selected", "_selected_action": attempts, "post": "yes"},
+    )
+    assert response.status_code == 302 and not AccessAttempt.objects.exists()
+    unlocks = AuditEntry.objects.filter(note__startswith="后台删除登录尝试（解除登录锁定）", actor=admin_user)
+    assert sorted(e.note.split("：", 1)[1] for e in unlocks) == ["139****1234 @ 10.0.0.1", "zhangwei @ 10.0.0.1"]
+    assert _login(Client(), "zhangwei", PASSWORD).status_code == 302  # now logs in: an access log row
+    logs = list(AccessLog.objects.values_list("pk", flat=True))
+    assert logs
+    client.post(
+        reverse("admin:axes_accesslog_changelist"),
+        {"action": "delete_selected", "_selected_action": logs, "post": "yes"},
+    )
+    assert not AccessLog.objects.exists()
+    assert AuditEntry.objects.filter(note__startswith="后台删除登录日志", actor=admin_user).count() == len(logs)
+    assert not AuditEntry.objects.filter(note__contains="13900001234").exists()
+
+
+def test_a_failed_deletion_in_the_admin_leaves_no_unlock_entry(make_user):
+    """A user without delete permission (a staff flag alone) cannot delete, and nothing is recorded."""
+    make_user(Role.STAFF, username="zhangwei")
+    _lock("zhangwei")
+    attempt = AccessAttempt.objects.get(username="zhangwei")
+    client = Client()
+    client.force_login(make_user(Role.STAFF, is_staff=True))
+    client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert not AuditEntry.objects.filter(note__startswith="后台删除").exists()
