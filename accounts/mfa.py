@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import audit, crypto
 from core.models import AuditEntry
+from core.security_logging import scrub
 
 from .models import RecoveryCode, TOTPDevice, User
 
@@ -26,6 +27,8 @@ VALID_WINDOW = 1  # accept the previous and the next 30-second step (clock drift
 
 
 def required(user) -> bool:
+    if getattr(user, "mfa_reenrol", False):
+        return True  # reset by a security administrator: enrol again whatever the role
     roles = set(settings.MFA_REQUIRED_ROLES)
     return bool(roles) and (bool(user.role_set & roles) or (user.is_superuser and "admin" in roles))
 
@@ -93,6 +96,9 @@ def confirm_setup(user: User, code: str, *, address: str | None = None) -> list[
         return None
     dev.confirmed_at = timezone.now()
     dev.save(update_fields=["confirmed_at"])
+    if user.mfa_reenrol:
+        User.objects.filter(pk=user.pk).update(mfa_reenrol=False)
+        user.mfa_reenrol = False
     codes = new_recovery_codes(user)
     audit.record(actor=user, action=AuditEntry.Action.SECURITY, obj=user, note="启用双因素认证", address=address)
     return codes
@@ -135,3 +141,41 @@ def disable(user: User, *, actor, address: str | None = None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     audit.record(actor=actor, action=AuditEntry.Action.SECURITY, obj=user, note="停用双因素认证", address=address)
+
+
+def end_sessions(user: User) -> int:
+    """End every web session of `user` (sessions live in the database); returns how many."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+        if s.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def reset(user: User, *, actor, reason: str, address: str | None = None) -> None:
+    """A lost or replaced phone: a security administrator removes the user's second factor. The recovery codes go
+    with it, the user's sessions and API tokens end (the lost phone may still be logged in), and the user must
+    enrol a new authenticator at the next login (mfa_reenrol), whatever their role. A security event."""
+    from .models import ApiToken
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    had_device = TOTPDevice.objects.filter(user=user).delete()[0] > 0
+    codes = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    RecoveryCode.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(mfa_reenrol=True)
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    sessions = end_sessions(user)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.SECURITY,
+        obj=user,
+        changes={"mfa": ["已启用" if had_device else "未启用", "已重置"], "recovery_codes_unused": [codes, 0]},
+        note=f"重置双因素认证：{scrub(user.username)}；原因：{reason}；结束会话 {sessions} 个、令牌 {tokens} 个",
+        address=address,
+    )

@@ -60,6 +60,9 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField("须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    mfa_reenrol = models.BooleanField(
+        "须重新设置双因素认证", default=False, help_text="安全管理员重置第二因素后，下次登录须重新绑定"
+    )
 
     objects = UserManager()
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import audit, masking
 from core.models import AuditEntry
+from core.security_logging import scrub
 
 from .models import ApiToken, Role, User, UserRole
 
@@ -64,7 +65,8 @@ def record_privilege_change(*, actor, user: User, before: dict, after: dict, add
     for flag, label in PRIVILEGE_FLAGS.items():
         if flag in changes:
             parts.append(f"{label}{'是' if before.get(flag) else '否'}→{'是' if after[flag] else '否'}")
-    note = f"权限变更（{via}）：{user.username}：" if via else f"权限变更：{user.username}："
+    name = scrub(user.username)  # a login by phone number: masked like everywhere in the audit log
+    note = f"权限变更（{via}）：{name}：" if via else f"权限变更：{name}："
     return audit.record(
         actor=actor,
         action=AuditEntry.Action.SECURITY,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mfa/", views.mfa_setup, name="mfa_setup"),
     path("mfa/disable/", views.mfa_disable, name="mfa_disable"),
+    path("mfa/reset/", views.mfa_reset, name="mfa_reset"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("audit/", security_views.audit_log, name="audit_log"),
     path("audit/export/", security_views.audit_export, name="audit_export"),

@@ -158,6 +158,51 @@ def mfa_disable(request):
     return redirect("core:home")
 
 
+class MFAResetForm(forms.Form):
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="原因", max_length=200, help_text="如：手机丢失、更换手机（记入审计日志）")
+
+
+def can_reset_mfa(user) -> bool:
+    """Only the security administrator resets another login's second factor (三权分立)."""
+    return user.is_authenticated and user.has_role(Role.SECADMIN)
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_reset(request):
+    """A user lost their phone: the security administrator finds the login and resets its second factor."""
+    from django.db.models import Q
+
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if not can_reset_mfa(request.user):
+        raise PermissionDenied("只有安全管理员可以重置双因素认证。")
+    form = MFAResetForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            target = User.objects.filter(pk=form.cleaned_data["user"]).first()
+            if target is None:
+                form.add_error(None, "账号不存在。")
+            elif target.pk == request.user.pk:
+                form.add_error(None, "不能重置自己的双因素认证，请由另一位安全管理员办理。")
+            else:
+                mfa.reset(target, actor=request.user, reason=form.cleaned_data["reason"], address=_address(request))
+                messages.success(request, f"已重置 {target.username} 的双因素认证，其下次登录须重新绑定。")
+                return redirect(f"{reverse('accounts:mfa_reset')}?q={target.username}")
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    users = []
+    if q:
+        users = list(
+            User.objects.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(phone=q))
+            .select_related("totp")
+            .order_by("username")[:50]
+        )
+        for u in users:
+            u.mfa_on = mfa.enabled(u)
+    return render(request, "accounts/mfa_reset.html", {"q": q, "users": users, "form": MFAResetForm()})
+
+
 def can_unlock(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECADMIN, Role.ADMIN))
 
@@ -188,4 +233,6 @@ def lockouts(request):
     attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
         "-attempt_time"
     )[:200]
-    return render(request, "accounts/lockouts.html", {"attempts": attempts})
+    return render(
+        request, "accounts/lockouts.html", {"attempts": attempts, "perms_reset_mfa": can_reset_mfa(request.user)}
+    )

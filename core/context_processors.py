@@ -50,6 +50,8 @@ def navigation(request):
         items.append(("审计日志", reverse("accounts:audit_log")))
     if user.is_superuser or user.has_role(Role.SECADMIN, Role.ADMIN):
         items.append(("登录锁定", reverse("accounts:lockouts")))
+    if user.has_role(Role.SECADMIN):
+        items.append(("重置双因素", reverse("accounts:mfa_reset")))
     if user.is_superuser or user.has_role(Role.ADMIN):
         items.append(("系统运行", reverse("ops:work")))
     return {
