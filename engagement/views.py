@@ -4,10 +4,7 @@ engagement.permissions (404 outside scope); services decide the rules (403, 409,
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -17,6 +14,7 @@ from django.utils import timezone
 
 from accounts.scopes import office_congress_ids
 from core.exceptions import IllegalTransition
+from core.gates import role_gate
 from organization.models import Congress
 
 from . import exports, forms, permissions, services, sources, stats
@@ -49,26 +47,10 @@ def _tabs(current: str):
     return [(label, reverse(name), key == current) for key, label, name in SECTIONS]
 
 
-def office_page(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_open_staff_pages(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def office_or_unit_page(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not (permissions.can_open_staff_pages(request.user) or permissions.is_unit(request.user)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+office_page = role_gate(permissions.can_open_staff_pages, "您的角色无权使用此功能")
+office_or_unit_page = role_gate(
+    lambda u: permissions.can_open_staff_pages(u) or permissions.is_unit(u), "您的角色无权使用此功能"
+)
 
 
 def _congress(user) -> Congress:

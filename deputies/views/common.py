@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core import audit
+from core.gates import role_gate
 
 from .. import permissions
 from ..models import ActivityGroup, Person, Seat
@@ -22,17 +20,8 @@ CHOICE_LABELS = {
 }
 
 
-def roster_view(view):
-    """Logged in, and a role that may open the roster at all (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_view_roster(request.user):
-            raise PermissionDenied("您的角色无权查看代表名册")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Logged in, and a role that may open the roster at all (else 403).
+roster_view = role_gate(permissions.can_view_roster, "您的角色无权查看代表名册")
 
 
 def require_edit(user) -> None:

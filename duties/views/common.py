@@ -2,51 +2,18 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from django.core.exceptions import ValidationError
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from core.gates import role_gate
 
 from .. import permissions
 
-
-def staff_view(view):
-    """Logged in, and an office role or a group liaison (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_open_staff_pages(request.user):
-            raise PermissionDenied("您的角色无权查看履职管理")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def reader_view(view):
-    """Office roles only (assessment, norms, figures): liaisons and deputies get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.is_reader(request.user):
-            raise PermissionDenied("您的角色无权查看履职考核")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def deputy_view(view):
-    """The deputy's phone: a login linked to a deputy's record (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.person_id:
-            raise PermissionDenied("此页面供人大代表使用")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Role gates (core.gates.role_gate): logged in, and a role that may use the page at all (else 403).
+# staff_view: an office role or a group liaison; reader_view: office roles only (assessment, norms, figures);
+# deputy_view: the deputy's phone, a login linked to a deputy's record.
+staff_view = role_gate(permissions.can_open_staff_pages, "您的角色无权查看履职管理")
+reader_view = role_gate(permissions.is_reader, "您的角色无权查看履职考核")
+deputy_view = role_gate(lambda u: bool(u.person_id), "此页面供人大代表使用")
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

@@ -4,11 +4,9 @@ the 403/409 pages and putting a service's ValidationError next to the form's fie
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 from urllib.parse import quote
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Aggregate, CharField, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import UNIT_ROLES, Role
+from core.gates import role_gate
 
 from .. import permissions
 from ..models import Answer, Assignment, Suggestion
@@ -38,52 +37,11 @@ def can_open_lists(user) -> bool:
     return user.is_superuser or user.has_role(*OFFICE_LIST_ROLES)
 
 
-def office_view(view):
-    """Office staff (代表工委 or township staff) only; anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.is_office(request.user):
-            raise PermissionDenied("只有代表工委工作人员可以使用此功能")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def list_view(view):
-    """Office, leaders and committees: the lists of suggestions in their scope."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_open_lists(request.user):
-            raise PermissionDenied("您的角色无权查看建议列表")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def unit_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.unit_id and request.user.role_set & UNIT_ROLES):
-            raise PermissionDenied("只有承办单位人员可以使用此功能")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def deputy_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.person_id:
-            raise PermissionDenied("只有人大代表可以使用此功能")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Role gates (core.gates.role_gate): logged in, and a role that may use the page at all (else 403).
+office_view = role_gate(lambda u: permissions.is_office(u), "只有代表工委工作人员可以使用此功能")
+list_view = role_gate(can_open_lists, "您的角色无权查看建议列表")
+unit_view = role_gate(lambda u: bool(u.unit_id and u.role_set & UNIT_ROLES), "只有承办单位人员可以使用此功能")
+deputy_view = role_gate(lambda u: bool(u.person_id), "只有人大代表可以使用此功能")
 
 
 # --- scoped lookups -------------------------------------------------------------------------------------------------
