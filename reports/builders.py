@@ -35,13 +35,6 @@ RATE_ROWS = (
 )
 TABLE_CODES = ("meet_rate", "answer_rate", "ontime_rate", "close_rate", "first_positive_rate", "final_positive_rate")
 CLASS_CODES = ("class_a", "class_b", "class_c", "class_d")
-DEPUTY_SECTIONS = (
-    ("training", "代表学习培训"),
-    ("duties", "代表履职情况"),
-    ("stations", "代表之家（站）接待选民"),
-    ("groups", "代表小组活动"),
-    ("bands", "代表履职考核"),
-)
 
 
 class BuildError(Exception):
@@ -174,11 +167,7 @@ def deputies_context(congress, year: int, progress=lambda pct: None) -> dict:
     changes = []
     if snap is not None:
         live = figures.deputy_figures(congress.pk, year)
-        changes = [
-            {"code": key, "label": label, "issued": "见签发数据", "current": "已变化"}
-            for key, label in DEPUTY_SECTIONS
-            if snap.figures.get(key) != live.get(key)
-        ]
+        changes = snapshots.changed_deputy_figures(snap.figures, live)
     progress(60)
     return {
         "congress": congress,

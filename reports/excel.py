@@ -130,6 +130,7 @@ def deputies_book(ctx) -> bytes:
     _append(sheet, ["考核等次", "人数", "占比"], bold=True)
     for b in d["bands"]:
         _append(sheet, [b["band"], b["count"], b["share"]])
+    _issued(sheet, ctx)
     sheet.column_dimensions["A"].width = 24
     groups = book.create_sheet("代表小组活动")
     _append(groups, ["代表小组", "成员（人）", "活动（次）"], bold=True)

@@ -117,3 +117,82 @@ def as_report(data: dict) -> stats.Report:
         data["year"], data.get("breakdown"), total, [row(r) for r in data.get("rows", [])], definitions,
         dt.date.fromisoformat(data["as_of"]),
     )  # fmt: skip
+
+
+# --- the deputies report's figures ----------------------------------------------------------------------------------
+
+_TRAINING = (
+    ("sessions", "培训班次（期）"),
+    ("person_times", "参训人次"),
+    ("person_hours", "参训学时"),
+    ("deputies", "在任代表（人）"),
+    ("covered", "参训代表（人）"),
+    ("coverage", "代表覆盖率"),
+    ("new_deputies", "新任代表（人）"),
+    ("new_covered", "新任代表参加初任培训（人）"),
+    ("new_coverage", "新任代表初任培训率"),
+)
+_KIND = (
+    ("sessions", "期数"),
+    ("planned_hours", "计划学时"),
+    ("person_times", "参训人次"),
+    ("person_hours", "参训学时"),
+)
+_STATION = (
+    ("visitors", "接待人次"),
+    ("issues", "收集问题"),
+    ("resolved", "已办结"),
+    ("rate", "办结率"),
+    ("suggestions", "转为建议"),
+    ("referred", "转交部门"),
+    ("messages", "留言"),
+)
+
+
+def deputy_figure_list(data: dict) -> dict[str, tuple[str, object]]:
+    """Every figure the deputies report prints, flattened: code → (label, value). Rows are keyed by their name
+    (a training kind, a duty type, a township, a group, a band), so a row that appears or disappears is a figure
+    that changed from or to “—”."""
+    out: dict[str, tuple[str, object]] = {}
+    t = data.get("training", {})
+    for key, label in _TRAINING:
+        out[f"training.{key}"] = (f"学习培训：{label}", t.get(key))
+    for k in t.get("by_kind", []):
+        for key, label in _KIND:
+            out[f"training.kind.{k['kind']}.{key}"] = (f"学习培训：{k['kind']}{label}", k.get(key))
+    for r in data.get("duties", []):
+        out[f"duties.{r['type']}.records"] = (f"履职记录：{r['type']}（条）", r["records"])
+        out[f"duties.{r['type']}.persons"] = (f"履职记录：{r['type']}（人）", r["persons"])
+    out["duties.total"] = ("履职记录：合计（条）", data.get("duties_total"))
+    stations = data.get("stations", {})
+    if stations.get("available"):
+        for r in [*stations.get("rows", []), stations.get("total") or {}]:
+            if not r:
+                continue
+            for key, label in _STATION:
+                out[f"stations.{r['label']}.{key}"] = (f"代表之家接待：{r['label']}{label}", r.get(key))
+    for g in data.get("groups", []):
+        out[f"groups.{g['name']}.members"] = (f"代表小组：{g['name']}成员（人）", g["members"])
+        out[f"groups.{g['name']}.activities"] = (f"代表小组：{g['name']}活动（次）", g["activities"])
+    out["groups.activities"] = ("代表小组：活动合计（次）", data.get("group_activities"))
+    for b in data.get("bands", []):
+        out[f"bands.{b['band']}.count"] = (f"履职考核：{b['band']}（人）", b["count"])
+        out[f"bands.{b['band']}.share"] = (f"履职考核：{b['band']}占比", b["share"])
+    out["bands.assessed"] = ("履职考核：参加考核（人）", data.get("assessed"))
+    return out
+
+
+def changed_deputy_figures(issued: dict, current: dict) -> list[dict]:
+    """The deputies report's figures that differ since issue: code, label, issued and current value, in the
+    report's order (issued figures first, then rows that appeared since)."""
+    old, new = deputy_figure_list(issued), deputy_figure_list(current)
+    out = []
+    for code in [*old, *(c for c in new if c not in old)]:
+        (label, before), (label_now, after) = old.get(code, (None, None)), new.get(code, (None, None))
+        if before != after:
+            out.append({"code": code, "label": label or label_now, "issued": _shown(before), "current": _shown(after)})
+    return out
+
+
+def _shown(value) -> str:
+    return "—" if value is None or value == "" else str(value)

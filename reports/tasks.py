@@ -22,15 +22,26 @@ def sweep_queued() -> int:
     return sweep()
 
 
-@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
-def issue_previous_year() -> int:
-    """January 5th: issue and build last year's suggestions and deputies reports for every managed congress."""
+# The levels whose congress issues the annual reports (county and above).
+ANNUAL_LEVELS = ("national", "province", "city", "county")
+
+
+def annual_congresses():
+    """The managed congresses the January run issues and builds reports for, in a stable order."""
     from organization.models import Congress
 
+    return Congress.objects.filter(is_managed=True, level__in=ANNUAL_LEVELS).order_by("pk")
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
+def issue_previous_year() -> int:
+    """January 5th: issue and build last year's suggestions and deputies reports for every managed congress of county
+    level and above. A township congress (乡镇人大) has no handling units nor a standing committee to hear the report:
+    its figures are part of its county's."""
     from .services import issue_and_build
 
     year = timezone.localdate().year - 1
     count = 0
-    for congress in Congress.objects.filter(is_managed=True).order_by("pk"):
+    for congress in annual_congresses():
         count += len(issue_and_build(actor=None, congress=congress, year=year))
     return count
