@@ -6,11 +6,14 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import audit
 from core.models import AuditEntry
 from deputies import importing
-from deputies.models import GroupMembership, Person, Seat
+from deputies.models import ActivityGroup, GroupMembership, Person, Seat
 from organization.models import Congress
 from tests import factories as f
 
@@ -102,6 +105,61 @@ def test_re_importing_the_same_file_changes_nothing(office, make_user):
     assert (result.new_persons, result.updated_persons, result.new_seats, result.new_memberships) == (0, 0, 0, 0)
     assert snapshot() == before
     assert AuditEntry.objects.exclude(action=AuditEntry.Action.IMPORT).count() == entries
+
+
+def _changed(rows, **cells):
+    """The same rows with some cells replaced, e.g. _changed(rows, 工作单位及职务="新单位")."""
+    positions = {importing.HEADERS.index(header): value for header, value in cells.items()}
+    return [[positions.get(i, value) for i, value in enumerate(r)] for r in rows]
+
+
+def _queries_of_import(rows, office, actor):
+    with CaptureQueriesContext(connection) as ctx:
+        result = importing.run(xlsx(rows), congress=office.county, actor=actor)
+    assert result.ok and result.written, result.errors[:3]
+    return result, len(ctx.captured_queries)
+
+
+def test_the_import_costs_the_same_queries_for_20_or_200_rows_new_or_changed(office, make_user):
+    staff = make_user("staff")
+    rows = good_rows(220)
+    few, many = rows[:20], rows[20:]
+    few_new, few_new_queries = _queries_of_import(few, office, staff)
+    many_new, many_new_queries = _queries_of_import(many, office, staff)
+    assert (few_new.new_persons, many_new.new_persons) == (20, 200)
+    assert many_new_queries == few_new_queries
+
+    change = {"工作单位及职务": "新单位", "选区": "第9选区"}
+    few_changed, few_changed_queries = _queries_of_import(_changed(few, **change), office, staff)
+    many_changed, many_changed_queries = _queries_of_import(_changed(many, **change), office, staff)
+    assert (few_changed.updated_persons, many_changed.updated_persons) == (20, 200)
+    assert (few_changed.new_persons, many_changed.new_persons) == (0, 0)
+    assert many_changed_queries == few_changed_queries
+    assert set(Seat.objects.values_list("district", flat=True)) == {"第9选区"}
+
+
+def test_each_imported_change_is_in_the_history_of_its_person_and_group(office, make_user):
+    staff = make_user("staff")
+    importing.run(xlsx([row(10)]), congress=office.county, actor=staff)
+    person = Person.objects.get(name="导入代表10")
+    created = {(e.action, e.note) for e in audit.history(person)}
+    assert created == {
+        ("create", "Excel导入"),
+        ("create", "Excel导入 代表资格：县人大第十八届"),
+    }
+    entry = audit.history(person).get(note="Excel导入")
+    assert entry.actor == staff and entry.changes["name"] == [None, "导入代表10"]
+    assert entry.changes["id_number"][1] != f.make_id_number(10)  # masked in the history
+    group = ActivityGroup.objects.get(congress=office.county, name="城关代表小组")
+    assert audit.history(group).get().changes == {"members": [None, "导入代表10"]}
+
+    changed = row(10, 工作单位及职务="县农业农村局局长", 选区="第5选区")
+    importing.run(xlsx([changed]), congress=office.county, actor=staff)
+    updates = audit.history(person).filter(action="update")
+    assert {e.note: e.changes for e in updates} == {
+        "Excel导入": {"workplace": ["某村党支部书记", "县农业农村局局长"]},
+        "代表资格：县人大第十八届": {"district": ["第3选区", "第5选区"]},
+    }
 
 
 def test_an_import_updates_a_known_person_without_blanking_what_the_file_leaves_empty(office, make_user):
