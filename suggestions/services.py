@@ -311,15 +311,20 @@ def submit(suggestion, *, actor, note: str = "") -> Suggestion:
     suggestion.submitted_at = _now()
     _save(suggestion, "state", "submitted_at")
     _transition(suggestion, "submit", actor=actor, from_state=old, to_state=S.SUBMITTED, note=note)
+    _notify_review(suggestion, f"领衔代表：{suggestion.lead_deputy.name}")
+    return suggestion
+
+
+def _notify_review(suggestion: Suggestion, body: str) -> None:
+    """Tell the office of the item's congress that a suggestion awaits review."""
     _notify_all(
         office_users(suggestion.congress_id),
         event="suggestion.submitted",
         key=f"suggestion.submitted:s{suggestion.pk}:v{suggestion.version}",
         title=f"新建议待审查：{_title(suggestion)}",
-        body=f"领衔代表：{suggestion.lead_deputy.name}",
+        body=body,
         url=_url(suggestion),
     )
-    return suggestion
 
 
 @transaction.atomic
@@ -437,14 +442,7 @@ def enter_for_deputy(
         body="请核对录入内容与纸质原件是否一致；如有出入，请联系代表工委。",
         url=_url(suggestion),
     )
-    _notify_all(
-        office_users(congress_id),
-        event="suggestion.submitted",
-        key=f"suggestion.submitted:s{suggestion.pk}:v{suggestion.version}",
-        title=f"新建议待审查：{_title(suggestion)}",
-        body=f"领衔代表：{names[_pk(lead_deputy)]}（工作人员代为录入）",
-        url=_url(suggestion),
-    )
+    _notify_review(suggestion, f"领衔代表：{names[_pk(lead_deputy)]}（工作人员代为录入）")
     return suggestion
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Aggregate, CharField, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, render
@@ -14,10 +15,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import UNIT_ROLES, Role
+from core.exceptions import IllegalTransition
 from core.gates import role_gate
 
-from .. import permissions
-from ..models import Answer, Assignment, Suggestion
+from .. import permissions, services
+from ..models import Answer, Assignment, Attachment, Suggestion
 
 NEAR_DUE_DAYS = 15
 DEAD_ASSIGNMENT_STATES = (Assignment.State.RETURNED, Assignment.State.RELAYED, Assignment.State.CANCELLED)
@@ -207,3 +209,23 @@ def suggestion_nav(user) -> list[tuple[str, str]]:
     if user.person_id:
         items.append(("我的建议", reverse("suggestions:mine")))
     return items
+
+
+def save_with_files(request, form, save):
+    """Run `save()` (a service call returning the suggestion) and store the form's files with it, in one
+    transaction: (suggestion, None) when saved; (None, the 403/409 page); or (None, None) with the service's errors
+    put next to the form's fields. Nothing is half-saved."""
+
+    try:
+        with transaction.atomic():
+            suggestion = save()
+            for f in form.cleaned_data.get("files") or []:
+                services.store_attachment(suggestion, f, actor=request.user, kind=Attachment.Kind.MATERIAL)
+    except PermissionDenied as exc:
+        return None, problem_page(request, 403, str(exc))
+    except IllegalTransition as exc:
+        return None, problem_page(request, 409, str(exc))
+    except ValidationError as exc:
+        add_service_errors(form, exc, {"file": "files"})
+        return None, None
+    return suggestion, None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,8 +14,8 @@ from deputies.models import Person, Seat
 
 from .. import services, workflow
 from ..forms import CosignerSearchForm, DraftForm
-from ..models import Attachment, CoSigner, Rating, Suggestion
-from .common import add_service_errors, deputy_view, problem_page
+from ..models import CoSigner, Rating, Suggestion
+from .common import deputy_view, problem_page, save_with_files
 
 S = Suggestion.State
 
@@ -81,23 +80,21 @@ def draft_create(request):
     form = DraftForm(request.POST or None, request.FILES or None, congress_id=congress.pk)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            with transaction.atomic():
-                s = services.create_draft(
-                    actor=user,
-                    congress=congress,
-                    title=d["title"],
-                    content=d["content"],
-                    meeting=d["meeting"],
-                    category=d.get("category"),
-                )
-                for f in d.get("files") or []:
-                    services.store_attachment(s, f, actor=user, kind=Attachment.Kind.MATERIAL)
-        except PermissionDenied as exc:
-            return problem_page(request, 403, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"file": "files"})
-        else:
+        s, problem = save_with_files(
+            request,
+            form,
+            lambda: services.create_draft(
+                actor=user,
+                congress=congress,
+                title=d["title"],
+                content=d["content"],
+                meeting=d["meeting"],
+                category=d.get("category"),
+            ),
+        )
+        if problem:
+            return problem
+        if s:
             messages.success(request, "草稿已保存。可邀请联名代表，确认后提交。")
             return redirect("suggestions:detail", pk=s.pk)
     return render(request, "suggestions/m_draft.html", {"form": form, "s": None})
@@ -126,23 +123,21 @@ def draft_edit(request, pk):
     form = DraftForm(request.POST or None, request.FILES or None, congress_id=s.congress_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.update_draft(
-                    s,
-                    actor=user,
-                    title=d["title"],
-                    content=d["content"],
-                    meeting=d["meeting"],
-                    category=d.get("category"),
-                )
-                for f in d.get("files") or []:
-                    services.store_attachment(s, f, actor=user, kind=Attachment.Kind.MATERIAL)
-        except IllegalTransition as exc:
-            return problem_page(request, 409, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"file": "files"})
-        else:
+        saved, problem = save_with_files(
+            request,
+            form,
+            lambda: services.update_draft(
+                s,
+                actor=user,
+                title=d["title"],
+                content=d["content"],
+                meeting=d["meeting"],
+                category=d.get("category"),
+            ),
+        )
+        if problem:
+            return problem
+        if saved:
             messages.success(request, "已保存修改。")
             return redirect("suggestions:detail", pk=s.pk)
     return render(request, "suggestions/m_draft.html", {"form": form, "s": s})

@@ -5,14 +5,11 @@ suggestions.services.enter_for_deputy; this page collects the form and the scans
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from .. import services
 from ..forms import EnterForm
-from ..models import Attachment
-from .common import add_service_errors, office_view, problem_page
+from .common import office_view, problem_page, save_with_files
 
 
 @office_view
@@ -23,28 +20,26 @@ def enter_for_deputy(request):
     form = EnterForm(request.POST or None, request.FILES or None, congress_id=user.congress_id)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            with transaction.atomic():
-                s = services.enter_for_deputy(
-                    actor=user,
-                    congress=user.congress_id,
-                    lead_deputy=d["lead_deputy"],
-                    cosigners=d["cosigners"],
-                    received_on=d["received_on"],
-                    meeting=d["meeting"],
-                    category=d.get("category"),
-                    title=d["title"],
-                    content=d["content"],
-                    disclose=d["disclose"],
-                    note=d.get("note", ""),
-                )
-                for f in d.get("files") or []:
-                    services.store_attachment(s, f, actor=user, kind=Attachment.Kind.MATERIAL)
-        except PermissionDenied as exc:
-            return problem_page(request, 403, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"file": "files"})
-        else:
+        s, problem = save_with_files(
+            request,
+            form,
+            lambda: services.enter_for_deputy(
+                actor=user,
+                congress=user.congress_id,
+                lead_deputy=d["lead_deputy"],
+                cosigners=d["cosigners"],
+                received_on=d["received_on"],
+                meeting=d["meeting"],
+                category=d.get("category"),
+                title=d["title"],
+                content=d["content"],
+                disclose=d["disclose"],
+                note=d.get("note", ""),
+            ),
+        )
+        if problem:
+            return problem
+        if s:
             messages.success(request, f"已代{d['lead_deputy'].name}代表录入建议，进入待审查。")
             return redirect("suggestions:detail", pk=s.pk)
     return render(request, "suggestions/enter.html", {"form": form})
