@@ -93,9 +93,20 @@ def readable_area_ids(user) -> set[int] | _All:
     scope = readable_congress_ids(user)
     if scope is ALL:
         return ALL
-    frontier = set(Congress.objects.filter(pk__in=scope, area__isnull=False).values_list("area_id", flat=True))
-    ids = set(frontier)
-    while frontier:  # one query per level of the area tree (county → township → village)
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
-        ids |= frontier
-    return ids
+    if not scope:
+        return set()
+    from django.db import connection
+
+    # One recursive query whatever the depth of the area tree (province → city → county → township → village),
+    # on PostgreSQL and SQLite alike, like Congress.subtree_ids.
+    quote = connection.ops.quote_name
+    area, congress = quote(Area._meta.db_table), quote(Congress._meta.db_table)
+    params = sorted(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE tree(id) AS (SELECT area_id FROM {congress} WHERE area_id IS NOT NULL AND id IN "
+            f"({', '.join(['%s'] * len(params))}) UNION SELECT a.id FROM {area} a JOIN tree t ON a.parent_id = t.id) "
+            "SELECT id FROM tree",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}

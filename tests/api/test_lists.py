@@ -1,10 +1,14 @@
 """List shape, page size and query counts that do not grow with the rows."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from training.models import Material, TrainingDay, TrainingSession
 
 from .. import factories as f
 
@@ -96,3 +100,62 @@ def test_a_deputy_detail_reads_in_a_fixed_number_of_queries(api, make_user, worl
     for i in range(10):
         f.MembershipFactory(group=f.GroupFactory(congress=world.town_a, name=f"小组{i}"), person=person)
     assert _count(client, f"/api/v1/deputies/{person.pk}/") == few
+
+
+def _fill_training(world, n):
+    """n county sessions, each with two days, a township, a group, two deputies and a material as its targets."""
+    group = f.GroupFactory(congress=world.county)
+    material = Material.objects.create(congress=world.county, title="代表履职学习手册", file="training/materials/m.pdf")
+    start = dt.date(2026, 12, 1)
+    for i in range(n):
+        session = TrainingSession.objects.create(
+            congress=world.county, kind="duty", title=f"履职培训{i}", planned_hours=Decimal("6")
+        )
+        for d in range(2):
+            TrainingDay.objects.create(
+                session=session,
+                date=start + dt.timedelta(days=d),
+                start_time=dt.time(9),
+                end_time=dt.time(12),
+                place="县人大常委会会议室",
+                hours=Decimal("3"),
+            )
+        session.target_townships.set([world.area_a])
+        session.target_groups.set([group])
+        session.target_persons.set([f.PersonFactory(), f.PersonFactory()])
+        session.materials.set([material])
+
+
+# A county office's staff (not a system administrator): the office scope is resolved on every request.
+STAFF_URLS = ROSTER_URLS + ORG_URLS + ["/api/v1/training/sessions/"]
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_list_query_count_for_office_staff_does_not_grow_with_rows_and_stays_within_8(api, make_user, world, url):
+    client = api(make_user(Role.STAFF))
+    for fill in (_fill_roster, _fill_organization, _fill_training):
+        fill(world, 20)
+    small = _count(client, url + "?page_size=200")
+    for fill in (_fill_roster, _fill_organization, _fill_training):
+        fill(world, 180)
+    large = _count(client, url + "?page_size=200")
+    assert small == large
+    assert large <= 8
+
+
+def test_the_session_list_gives_the_same_targets_as_the_session_detail(api, make_user, world):
+    _fill_training(world, 3)
+    other = TrainingSession.objects.create(congress=world.county, kind="topic", title="无指定对象", planned_hours=2)
+    client = api(make_user(Role.STAFF))
+    listed = client.get("/api/v1/training/sessions/").json()["results"]
+    assert [s["id"] for s in listed] == sorted(TrainingSession.objects.values_list("pk", flat=True), reverse=True)
+    for row in listed:
+        session = TrainingSession.objects.get(pk=row["id"])
+        assert row["target_townships"] == sorted(session.target_townships.values_list("pk", flat=True))
+        assert row["target_groups"] == sorted(session.target_groups.values_list("pk", flat=True))
+        assert row["target_persons"] == sorted(session.target_persons.values_list("pk", flat=True))
+        assert row["materials"] == sorted(session.materials.values_list("pk", flat=True))
+        assert len(row["days"]) == session.days.count()
+        assert client.get(f"/api/v1/training/sessions/{row['id']}/").json() == row
+    assert listed[0]["id"] == other.pk and listed[0]["target_persons"] == [] and listed[0]["materials"] == []
+    assert len(listed[1]["target_persons"]) == 2
