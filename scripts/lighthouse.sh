@@ -21,11 +21,10 @@ ID_HASH_KEY=$($PY -c "import hashlib; print(hashlib.sha256(b'lighthouse-hmac').h
 SECRET_KEY=$($PY -c "import secrets; print(secrets.token_urlsafe(50))")
 export FIELD_ENCRYPTION_KEYS ID_HASH_KEY SECRET_KEY
 
-if [ ! -s "$DB" ]; then
-  echo "Building the demo database (about a minute) …"
-  $PY manage.py migrate --noinput -v0
-  $PY manage.py seed_demo --force >/dev/null
-fi
+NEW_DB=0
+[ -s "$DB" ] || { NEW_DB=1; echo "Building the demo database (about a minute) …"; }
+$PY manage.py migrate --noinput -v0  # also brings a kept database up to the current migrations
+[ "$NEW_DB" = 0 ] || $PY manage.py seed_demo --force >/dev/null
 $PY manage.py collectstatic --noinput -v0
 
 # A session of the demo deputy, created server-side (the same as logging in; no password travels on the command line).

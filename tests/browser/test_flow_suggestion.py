@@ -1,5 +1,7 @@
 """A suggestion handled end to end in the browser: the unit signs, records the meeting, answers with a PDF letter; the
-unit head signs the answer off; the deputy rates it on a 375 px phone; staff close it and download the feedback form."""
+unit head signs the answer off; the deputy rates it on a 375 px phone; staff close it, download the feedback form and
+the year's report on suggestion handling (PDF) with this item's figures. test_flow_import_and_assign.py shows the
+chain's start: the roster import and the assignment (交办)."""
 
 import shutil
 import subprocess
@@ -7,6 +9,8 @@ import subprocess
 import pytest
 from django.utils import timezone
 
+from reports.models import ReportJob
+from reports.tasks import build_report
 from suggestions.models import Answer, Assignment, Suggestion
 
 from .conftest import horizontal_overflow, log_in
@@ -15,6 +19,18 @@ pytestmark = pytest.mark.browser
 
 TITLE = "关于改善城关小学周边交通安全的建议"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pdf_text(path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext is missing: run `make system-deps` (poppler-utils).")
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
 
 
 def test_a_suggestion_goes_from_the_unit_to_the_deputys_rating_and_is_closed(new_page, people, flow, tmp_path):
@@ -87,6 +103,28 @@ def test_a_suggestion_goes_from_the_unit_to_the_deputys_rating_and_is_closed(new
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "feedback.pdf"
     pdf.write_bytes(response.body())
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        assert "城关小学" in text.replace("\n", "")
+    assert "城关小学" in pdf_text(pdf)
+
+    # The year's report on suggestion handling: requested on the reports page, built in the background (here the
+    # test runs the worker's task), then downloaded from the job's page. One item assigned, answered, met, closed.
+    year = timezone.localdate().year
+    staff.goto("/reports/new/")
+    request_form = staff.locator("form[action$='/reports/request/']")
+    request_form.locator("select[name=kind]").select_option(label="代表建议办理情况报告")
+    request_form.locator("select[name=year]").select_option(str(year))
+    request_form.locator("select[name=format]").select_option(label="PDF")
+    staff.get_by_role("button", name="提交生成").click()
+    title = f"测试县人大常委会代表工委关于{year}年度代表建议办理情况的报告"
+    assert f"已提交生成“{title}”" in staff.locator("main").inner_text()
+    job = ReportJob.objects.get(kind="suggestions", year=year)
+    build_report(job.pk)
+    staff.reload()
+    assert "状态：已完成" in staff.locator("#job-status").inner_text()
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="下载").click()
+    report = tmp_path / "report.pdf"
+    download.value.save_as(report)
+    text = pdf_text(report)
+    assert f"关于{year}年度代表建议办理情况的报告" in text
+    assert "交办代表建议1件" in text and "已答复1件" in text
+    assert "县教育局" in text
