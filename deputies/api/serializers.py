@@ -71,7 +71,7 @@ class SeatSerializer(SeatBriefSerializer):
     delegation = ScopedPrimaryKeyRelatedField(
         _areas, queryset=Area.objects.all(), allow_null=True, required=False, label="代表团/所属镇街"
     )
-    delegation_name = serializers.CharField(source="delegation.name", read_only=True, default=None)
+    delegation_name = serializers.CharField(source="delegation.name", read_only=True, allow_null=True)
 
     class Meta(SeatBriefSerializer.Meta):
         validators = []  # the service checks one seat per (person, congress, term) with a Chinese message
@@ -117,7 +117,7 @@ class PersonSerializer(serializers.ModelSerializer):
     township = ScopedPrimaryKeyRelatedField(
         permissions.visible_townships, queryset=Area.objects.all(), allow_null=True, required=False, label="所属镇街"
     )
-    township_name = serializers.CharField(source="township.name", read_only=True, default=None)
+    township_name = serializers.CharField(source="township.name", read_only=True, allow_null=True)
     seats = SeatBriefSerializer(many=True, read_only=True)
     personal_data_masked = serializers.SerializerMethodField(help_text="个人信息是否已按权限脱敏")
 

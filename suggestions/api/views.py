@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.http import FileResponse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -164,7 +165,8 @@ class SuggestionViewSet(
         data.update_draft(suggestion, request.user)
         return Response(self._detail(suggestion.pk))
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=ser.TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         """办理过程: every transition of the item (a unit sees its own assignments' steps and the item's)."""
         suggestion = self.get_object()
@@ -182,11 +184,15 @@ class SuggestionViewSet(
             qs = qs.exclude(action__in=INTERNAL_STEPS)
         return Response(ser.TransitionSerializer(qs, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=ser.AttachmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ser.UploadSerializer, responses={201: ser.AttachmentSerializer})
     @action(
         detail=True,
         methods=["get", "post"],
         serializer_class=ser.UploadSerializer,
         parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filter_backends=[],
     )
     def attachments(self, request, pk=None):
         """附件: list the files you may see; upload one (≤ 20 MB; PDF, JPG, PNG, DOCX, XLSX, by content)."""
