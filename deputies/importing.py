@@ -477,7 +477,8 @@ class _Writer:
         self.new_persons: list[Person] = []
         self.updated_persons: dict[int, Person] = {}
         self.person_fields: set[str] = set()
-        self.new_seats: list[Seat] = []
+        self.new_seats: list[tuple[Seat, Person]] = []
+        self.seat_entries: dict[tuple, tuple[dict, str]] = {}
         self.updated_seats: list[Seat] = []
         self.new_memberships: list[GroupMembership] = []
         # (entry, person or None): entries about a new person get its id once it is inserted.
@@ -488,7 +489,7 @@ class _Writer:
             actor_id=self.actor_id,
             actor_name=self.actor_name,
             action=action,
-            content_type=content_type or self.person_type,
+            content_type_id=(content_type or self.person_type).pk,
             object_id=str(obj.pk) if obj.pk else "",
             object_repr=str(obj)[:200],
             changes=changes,
@@ -524,11 +525,15 @@ class _Writer:
         self._entry(AuditEntry.Action.UPDATE, person, diff, "Excel导入")
 
     def add_seat(self, person: Person, congress: Congress, term: Term, district: str, delegation) -> None:
-        seat = Seat(person=person, congress=congress, term=term, district=district, delegation=delegation)
-        seat.start = term.start
-        self.new_seats.append(seat)
-        changes = audit.diff({}, audit.snapshot(seat, services.SEAT_FIELDS))
-        self._entry(AuditEntry.Action.CREATE, person, changes, f"Excel导入 代表资格：{congress}{term}")
+        key = (congress.pk, term.pk, district, delegation.pk if delegation else None)
+        if key not in self.seat_entries:  # the same for every seat of that congress, term, district and delegation
+            seat = Seat(congress=congress, term=term, district=district, delegation=delegation, start=term.start)
+            changes = audit.diff({}, audit.snapshot(seat, services.SEAT_FIELDS))
+            self.seat_entries[key] = (changes, f"Excel导入 代表资格：{congress}{term}")
+        changes, note = self.seat_entries[key]
+        seat = Seat(congress_id=congress.pk, term_id=term.pk, district=district, delegation_id=key[3], start=term.start)
+        self.new_seats.append((seat, person))
+        self._entry(AuditEntry.Action.CREATE, person, changes, note)
 
     def update_seat(self, seat: Seat, person: Person, changes: dict) -> bool:
         seat.person = person
@@ -557,9 +562,9 @@ class _Writer:
         if self.updated_persons:
             fields = sorted(self.person_fields | {"name_initials", "updated_at"})
             Person.objects.bulk_update(list(self.updated_persons.values()), fields, batch_size=BATCH)
-        for seat in self.new_seats:
-            seat.person_id = seat.person.pk  # the persons inserted above have their ids now
-        Seat.objects.bulk_create(self.new_seats, batch_size=BATCH)
+        for seat, person in self.new_seats:
+            seat.person_id = person.pk  # the persons inserted above have their ids now
+        Seat.objects.bulk_create([seat for seat, _ in self.new_seats], batch_size=BATCH)
         if self.updated_seats:
             Seat.objects.bulk_update(self.updated_seats, ["district", "delegation"], batch_size=BATCH)
         for membership in self.new_memberships:
