@@ -114,7 +114,8 @@ def ensure_dataset(url: str, scale: str, years: int | None, duties: int | None) 
                 have = None
         conn.close()
     if have == want:
-        print(f"# data set {want} present in {name}", flush=True)
+        print(f"# data set {want} present in {name}; applying new migrations, if any", flush=True)
+        manage("migrate", "--noinput", "-v0", quiet=True)  # the code may have moved on since the set was built
         return want
     print(f"# building data set {want} in {name} (was: {have})", flush=True)
     psql_admin(url, f'DROP DATABASE IF EXISTS "{name}"')
