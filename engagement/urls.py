@@ -8,6 +8,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("files/<str:kind>/<int:pk>/", views.engagement_file, name="file"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/new/", views.round_new, name="round_new"),
     path("reports/rounds/<int:pk>/", views.round_detail, name="round_detail"),

@@ -244,7 +244,11 @@ def notice_detail(request, pk):
                 ("重要", "是" if notice.important else "否", ""),
                 ("发布", _d(notice.published_at), ""),
                 ("送达 / 已读 / 未读", f"{len(receipts)} / {read} / {len(receipts) - read}", ""),
-                ("附件", "下载" if notice.attachment else "—", notice.attachment.url if notice.attachment else ""),
+                (
+                    "附件",
+                    "下载" if notice.attachment else "—",
+                    reverse("engagement:file", args=["notice", notice.pk]) if notice.attachment else "",
+                ),
             ],
             "tables": [
                 {
@@ -380,7 +384,7 @@ def round_detail(request, pk):
                             (r.unit.name, ""),
                             (r.get_status_display(), ""),
                             (_d(r.submitted_at), ""),
-                            (r.content[:60], r.file.url if r.file else ""),
+                            (r.content[:60], reverse("engagement:file", args=["report", r.pk]) if r.file else ""),
                             (r.note, ""),
                         ]
                         for r in reqs
@@ -1158,3 +1162,27 @@ def special_action(request, pk, action):
             request, back, services.close_special_report, report, actor=request.user, follow_up=p.get("follow_up", "")
         )
     raise PermissionDenied
+
+
+FILES = {
+    "notice": (permissions.visible_notices, "attachment"),
+    "report": (permissions.visible_report_requests, "file"),
+    "topic": (permissions.visible_claims, "result_file"),
+}
+
+
+def engagement_file(request, kind: str, pk: int):
+    """A notice's attachment, a department's report file or a claimed topic's result, served only to users who see
+    the record (404 otherwise) — uploads are never public media URLs."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import FileResponse, Http404
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if kind not in FILES:
+        raise Http404
+    visible, field_name = FILES[kind]
+    field = getattr(get_object_or_404(visible(request.user), pk=pk), field_name)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])

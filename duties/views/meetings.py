@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.scopes import ALL, office_congress_ids
@@ -202,7 +203,7 @@ def voter_report_new(request):
 
 def voter_report_file(request, pk):
     if not request.user.is_authenticated:
-        raise Http404
+        return redirect_to_login(request.get_full_path())
     report = get_object_or_404(permissions.visible_voter_reports(request.user).exclude(report_file=""), pk=pk)
     name = report.report_file.name.rsplit("/", 1)[-1]
     return FileResponse(report.report_file.open("rb"), as_attachment=True, filename=name)

@@ -4,11 +4,12 @@ page with verify/return, recording on a deputy's behalf, and the photos (served 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -216,7 +217,7 @@ def record_delete(request, pk):
 def photo(request, pk):
     """A duty photo, to whoever may see its record (staff, liaison or the deputy); 404 otherwise."""
     if not request.user.is_authenticated:
-        raise Http404
+        return redirect_to_login(request.get_full_path())
     item = get_object_or_404(DutyPhoto.objects.filter(record__in=permissions.visible_records(request.user)), pk=pk)
     response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
