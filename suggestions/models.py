@@ -147,7 +147,12 @@ class Suggestion(models.Model):
                 name="%(app_label)s_%(class)s_unique_recess_number",
             ),
         ]
-        indexes = [models.Index(fields=["congress", "year", "state"])]
+        indexes = [
+            models.Index(fields=["congress", "year", "state"]),
+            # The lists' order (Meta.ordering): page 1 of a province's 300,000 items reads 20 index entries instead
+            # of sorting a year's 30,000 rows (issue 9, B1).
+            models.Index(fields=["-year", "number", "-id"], name="suggestion_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number_display} {self.title}" if self.number else self.title

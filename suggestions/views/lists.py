@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.exceptions import IllegalTransition
 from core.models import AuditEntry
+from core.pagination import BoundedPaginator, fast_selects
 
 from .. import permissions, services
 from ..exports import XLSX, export_suggestions
@@ -70,8 +71,9 @@ def suggestion_list(request):
             return redirect("suggestions:mine")
         raise PermissionDenied("您的角色无权查看建议列表")
     form = SuggestionFilterForm(request.GET, options=filter_options(user))
+    fast_selects(form, "meeting", "category", "committee", "unit")  # a province: thousands of units and meetings
     qs = _list_queryset(form.filter(permissions.visible_suggestions(user)))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # 300,000 items: no COUNT(*) of all
     return render(
         request,
         "suggestions/list.html",
