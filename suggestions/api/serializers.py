@@ -385,6 +385,35 @@ class DraftSerializer(serializers.Serializer):
         return services.update_draft(suggestion, actor=user, **data)
 
 
+class EnterSerializer(DraftSerializer):
+    """代为录入: office staff enter a deputy's paper suggestion (as submitted; co-signers signed the original)."""
+
+    congress = serializers.IntegerField(required=False, help_text="省略时为本人账号所属人大")
+    lead_deputy = serializers.IntegerField(help_text="领衔代表（代表 id，须为该人大在任代表）")
+    cosigners = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, help_text="已在原件上签名的联名代表 id"
+    )
+    received_on = serializers.DateField(help_text="收到纸质建议的日期")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def enter(self, user) -> Suggestion:
+        from deputies.models import Person
+
+        data = self._resolve(self.validated_data)
+        congress = data.pop("congress", None) or user.congress_id
+        if congress is None:
+            raise serializers.ValidationError({"congress": "请指定人大"})
+        ids = [data["lead_deputy"], *data["cosigners"]]
+        people = Person.objects.in_bulk(ids)
+        missing = [pk for pk in ids if pk not in people]
+        if missing:
+            field = "lead_deputy" if data["lead_deputy"] in missing else "cosigners"
+            raise serializers.ValidationError({field: f"代表不存在：{'、'.join(map(str, missing))}"})
+        data["lead_deputy"] = people[data["lead_deputy"]]
+        data["cosigners"] = [people[pk] for pk in data["cosigners"]]
+        return services.enter_for_deputy(actor=user, congress=congress, **data)
+
+
 # --- write side: workflow actions -----------------------------------------------------------------------------------
 
 

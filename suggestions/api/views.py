@@ -14,6 +14,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ from accounts.models import UNIT_ROLES, Role
 
 from .. import services, workflow
 from ..models import Assignment, Attachment, Suggestion
-from ..permissions import visible_assignments, visible_attachments, visible_suggestions
+from ..permissions import is_office, visible_assignments, visible_attachments, visible_suggestions
 from . import serializers as ser
 
 # Timeline steps internal to a unit (drafting an answer, the head sending it back), hidden from deputies.
@@ -164,6 +165,17 @@ class SuggestionViewSet(
         data.is_valid(raise_exception=True)
         data.update_draft(suggestion, request.user)
         return Response(self._detail(suggestion.pk))
+
+    @extend_schema(request=ser.EnterSerializer, responses={201: ser.SuggestionDetailSerializer})
+    @action(detail=False, methods=["post"], serializer_class=ser.EnterSerializer, filter_backends=[])
+    def enter(self, request):
+        """代为录入: office staff enter a suggestion a deputy handed in on paper; it starts as submitted."""
+        if not is_office(request.user):
+            raise PermissionDenied("只有代表工委工作人员可以代为录入建议")
+        data = ser.EnterSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        suggestion = data.enter(request.user)
+        return Response(self._detail(suggestion.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ser.TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

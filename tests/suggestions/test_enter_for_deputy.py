@@ -167,3 +167,29 @@ def test_other_roles_get_403_on_the_page(people, client, who):
     assert client.get(reverse("suggestions:enter")).status_code == 403
     assert client.post(reverse("suggestions:enter"), _form(people)).status_code == 403
     assert not Suggestion.objects.exists()
+
+
+def test_the_api_enters_a_paper_suggestion_for_office_staff_only(people, world, api):
+    body = {
+        "lead_deputy": people.deputy.person_id,
+        "cosigners": [people.cosigner.person_id],
+        "received_on": timezone.localdate().isoformat(),
+        "meeting": people.meeting.pk,
+        "title": "关于增建停车场的建议",
+        "content": CONTENT,
+    }
+    r = api(people.staff).post("/api/v1/suggestions/enter/", body, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["state"] == Suggestion.State.SUBMITTED
+    s = Suggestion.objects.get(pk=r.json()["id"])
+    assert s.lead_deputy_id == people.deputy.person_id and s.cosigners.get().confirmed_at is not None
+
+    r = api(people.staff).post("/api/v1/suggestions/enter/", {**body, "lead_deputy": 987654}, format="json")
+    assert r.status_code == 400 and "lead_deputy" in r.json()
+    retired = f.PersonFactory()
+    f.SeatFactory(person=retired, term=world.term, congress=world.county, status=Seat.Status.RESIGNED)
+    r = api(people.staff).post("/api/v1/suggestions/enter/", {**body, "cosigners": [retired.pk]}, format="json")
+    assert r.status_code == 400 and r.json()["cosigners"] == ["联名代表须为该人大的在任代表"]
+    for who in (people.deputy, people.unit_staff, people.leader):
+        assert api(who).post("/api/v1/suggestions/enter/", body, format="json").status_code == 403
+    assert Suggestion.objects.count() == 1
