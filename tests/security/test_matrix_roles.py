@@ -4,8 +4,10 @@ One table (MATRIX) says, for each resource and action, which roles may do it. Ev
 rules of the issue and of accounts.scopes:
 
 - anonymous: the login page (web) or 401/403 (API);
-- a role that may do the action: success on an object in its scope (200/201/204, or a redirect after a form or a
-  POST), and 404 on the same kind of object in another county (only the system administrator reads everything);
+- a role that may do the action: success on an object in its scope (a page or file 200; an API write 200/201/204;
+  a web form POST a redirect, or 200 with the form's errors), and 404 on the nearest object outside its scope (the
+  neighbouring township's, another unit's, another committee's, another deputy's, another county's — see Scene);
+  only the system administrator reads everything;
 - a role that never has the action: 403 on an object in its scope; on an object outside it, 403 or 404 (both
   refuse without telling more);
 - lists and exports never contain the object of another county.
@@ -66,8 +68,11 @@ def _jpeg() -> bytes:
 
 
 class Scene:
-    """The user of one role, and on demand the objects of each resource in its scope ("own") or in another county
-    ("far")."""
+    """The user of one role, and on demand the objects of each resource: "own" (in the role's scope) or "far" — the
+    nearest object the role must not reach: for a township's office the neighbouring township's, for a unit the
+    other unit's item, for a committee another committee's field, for a liaison a group or station they do not
+    keep, for a deputy another deputy's, and for the county office and its leaders and committees (and the
+    administrator, who reads it) another county's."""
 
     def __init__(self, world, role: str):
         self.w = world
@@ -79,6 +84,14 @@ class Scene:
         self.far_unit = f.UnitFactory(congress=self.far, name="外县教育局")
         self.home = world.town_a if role == TOWN else world.county
         self.home_term = world.town_a_term if role == TOWN else world.term
+        # Where the nearest forbidden object lives: the neighbouring township for a township's office, the same
+        # county for the roles scoped inside it (their far object differs by unit, committee, group or person).
+        if role == TOWN:
+            self.other, self.other_term = world.town_b, f.TermFactory(congress=world.town_b)
+        elif role in UNITS | {LIAISON, DEPUTY}:
+            self.other, self.other_term = world.county, world.term
+        else:
+            self.other, self.other_term = self.far, self.far_term
         self.user = None
         if role != ANON:
             kwargs = {"congress": self.home}
@@ -89,19 +102,20 @@ class Scene:
             if role == DEPUTY:
                 kwargs["person"] = self._seated(self.home, self.home_term)
             self.user = f.UserFactory(roles=[role], **kwargs)
-        self._cache: dict = {}
+
+    @property
+    def other_unit(self):
+        return self.far_unit if self.other == self.far else self.w.other_unit
 
     # --- people and groups ---------------------------------------------------------------------------------------
-    def _seated(self, congress, term):
-        person = f.PersonFactory()
+    def _seated(self, congress, term, name=None):
+        person = f.PersonFactory(**({"name": name} if name else {}))
         f.SeatFactory(person=person, congress=congress, term=term)
         return person
 
     def person(self, own: bool):
         if not own:
-            person = f.PersonFactory(name=_title(False, "代表"))
-            f.SeatFactory(person=person, congress=self.far, term=self.far_term)
-            return person
+            return self._seated(self.other, self.other_term, _title(False, "代表"))
         if self.role == DEPUTY:
             return self.user.person
         person = self._seated(self.home, self.home_term)
@@ -112,7 +126,7 @@ class Scene:
 
     def group(self, own: bool):
         if not own:
-            return f.GroupFactory(congress=self.far, name=_title(False, "代表小组"))
+            return f.GroupFactory(congress=self.other, name=_title(False, "代表小组"))
         group = f.GroupFactory(congress=self.home, liaison_user=self.user if self.role == LIAISON else None)
         f.MembershipFactory(group=group, person=self.person(True))
         return group
@@ -122,14 +136,18 @@ class Scene:
         from suggestions.models import Assignment, Suggestion
 
         now = timezone.now()
-        congress = self.home if own else self.far
+        # A committee reads its field in the whole county office's scope: its far item is another field's.
+        congress = self.home if own or self.role == COMM else self.other
+        committee = self.w.committee
+        if not own and self.role == COMM:
+            committee = f.CommitteeFactory(congress=congress, name=_title(False, "委员会"))
         s = Suggestion.objects.create(
             congress=congress,
             year=now.year,
             number=next(_SEQ),
             title=_title(own, "关于加强校园周边交通安全的建议"),
             content="建议增设护学岗。",
-            committee=self.w.committee if own else None,
+            committee=committee,
             lead_deputy=self.person(own) if self.role == DEPUTY or not own else self._seated(congress, self.home_term),
             state=Suggestion.State.HANDLING,
             submitted_at=now,
@@ -138,7 +156,7 @@ class Scene:
         )
         Assignment.objects.create(
             suggestion=s,
-            unit=self.w.unit if own else self.far_unit,
+            unit=self.w.unit if own else self.w.other_unit if congress == self.w.county else self.far_unit,
             role=Assignment.Role.LEAD,
             state=Assignment.State.HANDLING,
             assigned_at=now,
@@ -159,7 +177,7 @@ class Scene:
         from stations.models import Station, StationDeputy
 
         station = Station.objects.create(
-            congress=self.home if own else self.far, kind=Station.Kind.HOME, name=_title(own, "代表之家")
+            congress=self.home if own else self.other, kind=Station.Kind.HOME, name=_title(own, "代表之家")
         )
         if own and self.role == LIAISON:
             station.liaisons.add(self.user)
@@ -175,16 +193,15 @@ class Scene:
     def station_document(self, own: bool):
         from stations.models import StationDocument
 
-        return StationDocument.objects.create(
-            station=self.station(own), title="接待制度", file=ContentFile(PDF, "d.pdf")
-        )
+        station = self.station(own)
+        return StationDocument.objects.create(station=station, title="接待制度", file=ContentFile(PDF, "d.pdf"))
 
     # --- training ------------------------------------------------------------------------------------------------
     def session(self, own: bool):
         from training.models import Enrolment, Kind, TrainingSession
 
         session = TrainingSession.objects.create(
-            congress=self.home if own else self.far,
+            congress=self.home if own else self.other,
             kind=Kind.DUTY,
             title=_title(own, "履职培训班"),
             planned_hours=4,
@@ -197,7 +214,7 @@ class Scene:
         from training.models import Material
 
         material = Material.objects.create(
-            congress=self.home if own else self.far, title="代表法讲义", file=ContentFile(PDF, "m.pdf")
+            congress=self.home if own else self.other, title=_title(own, "代表法讲义"), file=ContentFile(PDF, "m.pdf")
         )
         self.session(own).materials.add(material)
         return material
@@ -237,7 +254,7 @@ class Scene:
         from engagement.models import Notice, NoticeReceipt
 
         notice = Notice.objects.create(
-            congress=self.home if own else self.far,
+            congress=self.home if own else self.other,
             title=_title(own, "关于开展集中视察的通知"),
             published_at=timezone.now(),
             attachment=ContentFile(PDF, "n.pdf"),
@@ -250,9 +267,9 @@ class Scene:
         from reports.models import Kind, ReportJob
 
         return ReportJob.objects.create(
-            congress=self.home if own else self.far,
+            congress=self.home if own else self.other,
             kind=Kind.UNIT,
-            unit=self.w.unit if own else self.far_unit,
+            unit=self.w.unit if own else self.other_unit,
             year=2026,
             status=ReportJob.Status.DONE,
             title=_title(own, "承办单位年度办理情况"),
@@ -261,7 +278,7 @@ class Scene:
         )
 
     def unit(self, own: bool):
-        return f.UnitFactory(congress=self.home if own else self.far, name=_title(own, "住建局"))
+        return f.UnitFactory(congress=self.home if own else self.other, name=_title(own, "住建局"))
 
 
 # --- the table ---------------------------------------------------------------------------------------------------
@@ -493,8 +510,8 @@ def _media(settings, tmp_path):
     }
 
 
-# The other county's object is tried with one role of each kind of scope (leader and unit head share the scope of
-# staff and unit staff).
+# The object outside the scope is tried with one role of each kind of scope (leader and unit head share the scope
+# of staff and unit staff).
 FAR_ROLES = {A, STAFF, COMM, UNIT, TOWN, LIAISON, DEPUTY}
 
 
