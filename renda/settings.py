@@ -127,6 +127,7 @@ DEPUTY_SESSION_IDLE_SECONDS = envint("DEPUTY_SESSION_IDLE_SECONDS", 14 * 24 * 36
 SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS, DEPUTY_SESSION_IDLE_SECONDS)
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["renda.formats"]  # ISO dates first for input: what <input type="date"> shows and sends
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
