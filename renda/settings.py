@@ -171,6 +171,9 @@ else:
     }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport, except that a queue item that is not a message is dropped, not fatal (renda.celery).
+    CELERY_BROKER_TRANSPORT = "renda.celery:RedisTransport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -181,12 +184,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 1800)
+# The longest time limit a task declares for itself (a report build): the visibility timeout outlasts both.
+LONGEST_TASK_TIME_LIMIT = 1800
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any task's time limit, so an unacknowledged task is redelivered only after it must have died.
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
+    "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, LONGEST_TASK_TIME_LIMIT) + 600,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "max_retries": 1,

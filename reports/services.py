@@ -83,10 +83,14 @@ def retry_job(job: ReportJob, *, actor) -> ReportJob:
     return job
 
 
-def _claim(job_id: int) -> ReportJob | None:
-    """queued → running, by compare-and-set: a second worker with the same job finds nothing to do."""
+def _claim(job_id: int, *, redelivered: bool = False) -> ReportJob | None:
+    """queued → running, by compare-and-set: a second worker with the same job finds nothing to do. A redelivered
+    message also takes over the job it left running: the broker gives a message again only when the worker that held
+    it died before acknowledging it (acks late, requeued on worker loss, after a visibility timeout longer than any
+    task's time limit), so that build is not running any more."""
     now = timezone.now()
-    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+    statuses = [ReportJob.Status.QUEUED, ReportJob.Status.RUNNING] if redelivered else [ReportJob.Status.QUEUED]
+    claimed = ReportJob.objects.filter(pk=job_id, status__in=statuses).update(
         status=ReportJob.Status.RUNNING, started_at=now, progress=5
     )
     if claimed != 1:
@@ -102,9 +106,10 @@ def _progress(job_id: int):
     return set_progress
 
 
-def run_job(job_id: int) -> str:
-    """Build one job's file. Idempotent: a job that is not queued (done, failed, running elsewhere) is left alone."""
-    job = _claim(job_id)
+def run_job(job_id: int, *, redelivered: bool = False) -> str:
+    """Build one job's file. Idempotent: a job that is not queued (done, failed, running elsewhere) is left alone;
+    `redelivered` (the task's message came again after its worker died) builds a job left running again."""
+    job = _claim(job_id, redelivered=redelivered)
     if job is None:
         return "skipped"
     destination = Path(settings.MEDIA_ROOT) / "reports" / str(job.year) / job.filename

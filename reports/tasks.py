@@ -7,11 +7,13 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
-def build_report(job_id: int) -> str:
+@shared_task(bind=True, acks_late=True, time_limit=1800, soft_time_limit=1740)
+def build_report(self, job_id: int) -> str:
     from .services import run_job
 
-    return run_job(job_id)
+    # A redelivered message: the worker that had it died mid-build (see services._claim).
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return run_job(job_id, redelivered=redelivered)
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
