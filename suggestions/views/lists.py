@@ -70,8 +70,11 @@ def suggestion_list(request):
         if user.person_id:
             return redirect("suggestions:mine")
         raise PermissionDenied("您的角色无权查看建议列表")
-    form = SuggestionFilterForm(request.GET, options=filter_options(user))
-    fast_selects(form, "meeting", "category", "committee", "unit")  # a province: thousands of units and meetings
+    options = filter_options(user, selected=request.GET)
+    form = SuggestionFilterForm(request.GET, options=options)
+    fast_selects(form, "meeting", "category", "committee", "unit")
+    for kind in options["narrowed"]:  # a province office: only its own congress's units, meetings, …
+        form.fields[kind].help_text = "仅列出本级人大的选项"
     qs = _list_queryset(form.filter(permissions.visible_suggestions(user)))
     page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # 300,000 items: no COUNT(*) of all
     return render(

@@ -76,3 +76,29 @@ def test_the_deputy_list_offers_the_groups_of_the_chosen_township_when_there_are
     ActivityGroup.objects.filter(area=world.area_b).first().delete()  # back to the limit: every group is listed
     options, _ = group_options({})
     assert len(options) == GROUP_OPTIONS_LIMIT + 1
+
+
+def test_the_suggestion_list_offers_its_own_congress_units_when_there_are_many(world, make_user, login):
+    from organization.models import HandlingUnit
+    from suggestions.forms import OPTIONS_LIMIT
+
+    HandlingUnit.objects.bulk_create(
+        HandlingUnit(congress=world.town_a, name=f"城关镇第{i}办") for i in range(OPTIONS_LIMIT)
+    )
+    far = HandlingUnit.objects.filter(congress=world.town_a).first()
+    client = login(make_user("staff"))  # the county office reads the township's units too
+
+    def unit_options(params):
+        html = client.get(reverse("suggestions:list"), params).content.decode()
+        select = re.search(r'<select name="unit".*?</select>', html, re.S).group(0)
+        return set(re.findall(r'<option value="(\d*)"', select)), html
+
+    options, html = unit_options({})
+    assert options == {"", str(world.unit.pk), str(world.other_unit.pk)}  # the county's own units
+    assert "仅列出本级人大的选项" in html
+    options, _ = unit_options({"unit": far.pk})  # a unit chosen elsewhere (a link) stays selectable
+    assert options == {"", str(world.unit.pk), str(world.other_unit.pk), str(far.pk)}
+    HandlingUnit.objects.filter(congress=world.town_a).exclude(pk=far.pk).delete()  # few units: all of them
+    options, html = unit_options({})
+    assert options == {"", str(world.unit.pk), str(world.other_unit.pk), str(far.pk)}
+    assert "仅列出本级人大的选项" not in html
