@@ -17,6 +17,7 @@ Each test runs in a queue of its own (no other test's messages) and takes 10–2
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import os
@@ -202,6 +203,23 @@ def test_every_task_acks_late_is_requeued_on_worker_loss_and_outlives_no_visibil
         assert task.reject_on_worker_lost in (None, True), name  # None: the app's setting (True)
         limit = task.time_limit or conf.task_time_limit
         assert limit and limit <= settings.LONGEST_TASK_TIME_LIMIT < visibility, (name, limit, visibility)
+
+
+def test_reminders_are_driven_by_the_database_not_by_long_etas():
+    """No task is published with an ETA or a countdown (a long ETA waits unacknowledged in a worker, is redelivered
+    after the visibility timeout and runs twice); the reminder tasks are periodic (beat, schedule in the database)
+    and read what is due. A retry's delay is far shorter than the visibility timeout."""
+    apps = [p for p in BASE_DIR.iterdir() if (p / "apps.py").exists() or p.name == "renda"]
+    assert {"suggestions", "reports", "core", "renda"} <= {p.name for p in apps}
+    for source in (path for app_dir in apps for path in app_dir.rglob("*.py") if "migrations" not in path.parts):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                keywords = {k.arg for k in node.keywords}
+                assert not keywords & {"eta", "countdown"}, f"{source.relative_to(BASE_DIR)}:{node.lineno}"
+    app.loader.import_default_modules()
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    for name, task in app.tasks.items():
+        assert (task.default_retry_delay or 0) < visibility, name  # a retry waits in the worker unacknowledged
 
 
 # --- killed mid-task ------------------------------------------------------------------------------------------------
