@@ -196,6 +196,14 @@ class Scene:
         station = self.station(own)
         return StationDocument.objects.create(station=station, title="接待制度", file=ContentFile(PDF, "d.pdf"))
 
+    def evidence(self, own: bool):
+        from stations.models import Checklist, ChecklistItem, Evidence
+
+        station = self.station(own)
+        checklist = Checklist.objects.create(congress=station.congress, name=_title(own, "六有"))
+        item = ChecklistItem.objects.create(checklist=checklist, name="有制度")
+        return Evidence.objects.create(station=station, item=item, note="制度上墙照片", file=ContentFile(PDF, "e.pdf"))
+
     # --- training ------------------------------------------------------------------------------------------------
     def session(self, own: bool):
         from training.models import Enrolment, Kind, TrainingSession
@@ -263,6 +271,16 @@ class Scene:
             NoticeReceipt.objects.create(notice=notice, person=self.user.person)
         return notice
 
+    def report_request(self, own: bool):
+        from engagement.models import ReportRequest, ReportRound
+
+        congress = self.home if own or self.role in UNITS else self.other
+        rnd = ReportRound.objects.create(
+            congress=congress, title=_title(own, "上半年工作报告"), period="2026年上半年", due_date=dt.date(2026, 7, 10)
+        )
+        unit = self.w.unit if own else self.w.other_unit if congress == self.w.county else self.far_unit
+        return ReportRequest.objects.create(round=rnd, unit=unit, content="工作情况", file=ContentFile(PDF, "q.pdf"))
+
     def job(self, own: bool):
         from reports.models import Kind, ReportJob
 
@@ -298,12 +316,9 @@ def api_action(path, action):
     return lambda s, o: f"/api/v1/{path}/{o.pk}/{action}/"
 
 
-STATION_FILE = {"station_photo": "photo", "station_document": "document"}
-
-
 def station_file(s, o):
-    resource = "station_photo" if o.__class__.__name__ == "StationPhoto" else "station_document"
-    return reverse("stations:file", args=[STATION_FILE[resource], o.pk])
+    kind = {"StationPhoto": "photo", "StationDocument": "document", "Evidence": "evidence"}[o.__class__.__name__]
+    return reverse("stations:file", args=[kind, o.pk])
 
 
 MATRIX = [
@@ -347,6 +362,7 @@ MATRIX = [
     ("station", "api_detail", "get", api("stations"), ROSTER, "object"),
     ("station_photo", "file", "get", station_file, ROSTER | {DEPUTY}, "object"),
     ("station_document", "file", "get", station_file, ROSTER | {DEPUTY}, "object"),
+    ("evidence", "file", "get", station_file, ROSTER | {DEPUTY}, "object"),
     # training: the office roles read, the office and township staff run sessions, a deputy opens their own
     ("session", "list", "get", web("training:list"), OFFICE, "list"),
     ("session", "detail", "get", web("training:detail"), OFFICE, "object"),
@@ -384,6 +400,16 @@ MATRIX = [
         "object",
     ),
     ("notice", "api_detail", "get", api("notices"), OFFICE | {DEPUTY}, "object"),
+    # a department's report to the office: the office roles, and the unit that wrote it
+    (
+        "report_request",
+        "file",
+        "get",
+        lambda s, o: reverse("engagement:file", args=["report", o.pk]),
+        OFFICE | UNITS,
+        "object",
+    ),
+    ("report_request", "api_detail", "get", api("department-reports"), OFFICE | UNITS, "object"),
     # annual reports: the office, leaders and township staff; a unit its own unit report
     ("job", "list", "get", web("reports:list"), {A, STAFF, LEADER, TOWN} | UNITS, "list"),
     ("job", "detail", "get", web("reports:detail"), {A, STAFF, LEADER, TOWN} | UNITS, "object"),
@@ -406,6 +432,8 @@ SEES = {
     "station": ROSTER | {DEPUTY},
     "station_photo": ROSTER | {DEPUTY},
     "station_document": ROSTER | {DEPUTY},
+    "evidence": ROSTER | {DEPUTY},
+    "report_request": OFFICE | UNITS,
     "session": OFFICE | {DEPUTY},
     "material": OFFICE | {DEPUTY},
     "record": ROSTER | {DEPUTY},
@@ -551,6 +579,8 @@ def test_the_matrix_covers_every_action_of_every_resource_with_files():
         "suggestions.Attachment": "attachment",
         "stations.StationPhoto": "station_photo",
         "stations.StationDocument": "station_document",
+        "stations.Evidence": "evidence",
+        "engagement.ReportRequest": "report_request",
         "training.Material": "material",
         "duties.DutyPhoto": "duty_photo",
         "duties.VoterReport": "voter_report",
@@ -561,7 +591,7 @@ def test_the_matrix_covers_every_action_of_every_resource_with_files():
         m._meta.label for m in apps.get_models() if any(isinstance(fl, FileField) for fl in m._meta.get_fields())
     }
     # Served through the same check as a row above (stations.station_file, engagement.notice_file …), by kind:
-    same_view = {"stations.Evidence", "stations.ActivityPhoto", "engagement.ReportRequest", "engagement.TopicClaim"}
+    same_view = {"stations.ActivityPhoto", "engagement.TopicClaim"}
     assert with_files - set(served) - same_view == set(), "a model with files the matrix does not cover"
     for label, resource in served.items():
         assert {"file", "api_file"} & actions[resource], label
