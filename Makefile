@@ -8,7 +8,7 @@ DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3 CELERY_TAS
 TEST_DB_URL ?= postgres://postgres@127.0.0.1:5432/renda
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: backup restore upgrade bundle run test install install-dev assets system-deps services lint format migrations-check bench clean
+.PHONY: backup restore upgrade bundle run test screenshots lighthouse install install-dev assets system-deps services lint format migrations-check bench clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -84,6 +84,10 @@ bundle: assets
 lighthouse: install-dev
 	npm ci --no-audit --no-fund --silent
 	bash scripts/lighthouse.sh
+
+# The main screens of the demo (staff, unit, deputy's phone, public page, a report) as docs/screenshots/*.png.
+screenshots: install-dev system-deps-run
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf .venv node_modules static/vendor var
