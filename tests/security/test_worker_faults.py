@@ -299,6 +299,43 @@ def test_worker_killed_in_the_middle_of_a_report_the_next_worker_builds_it_once(
     assert Notification.objects.filter(recipient=staff, key=held_key).count() == 1
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:  # the field after the state is the parent's pid
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_pool_process_killed_mid_report_the_task_is_requeued_and_built_once(workers, flow, world):  # noqa: F811
+    """Only the pool process running the task dies (as the OOM killer would pick it): with acks late and
+    reject-on-worker-lost the worker puts the message back at once, and its next pool process builds the report."""
+    flow.to("closed")
+    staff = flow.p.staff
+    year = dt.date.today().year
+    job = ReportJob.objects.create(
+        congress=world.county, kind=Kind.SUGGESTIONS, year=year, format=Format.PDF, requested_by=staff, title="测试报告"
+    )
+    held_key = _full_key(f"report-done-{job.pk}", staff)
+    worker = workers.start()
+    with HeldKey(staff, held_key) as held:
+        build_report.apply_async((job.pk,), queue=workers.queue)
+        wait_for(lambda: backends_waiting_on_a_lock() > 0, "the build to reach its last step", worker)
+        (child,) = _children(worker.pid)
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: "WorkerLostError" in workers.output(worker), "the worker to notice", worker)
+        held.release()
+    wait_for(lambda: ReportJob.objects.get(pk=job.pk).status == ReportJob.Status.DONE, "the report", worker)
+    assert worker.poll() is None
+    job.refresh_from_db()
+    assert job.attempts == 2 and job.size == len((Path(settings.MEDIA_ROOT) / job.file.name).read_bytes())
+    assert Notification.objects.filter(recipient=staff, key=held_key).count() == 1
+
+
 # --- JSON only ----------------------------------------------------------------------------------------------------
 
 
