@@ -335,6 +335,7 @@ MATRIX = [
     ("person", "api_detail", "get", api("deputies"), ROSTER | {DEPUTY}, "object"),  # a deputy reads their own
     ("person", "api_create", "post", api("deputies"), KEEPERS, "create"),
     ("person", "api_update", "patch", api("deputies"), KEEPERS, "object"),
+    ("person", "api_delete", "delete", api("deputies"), KEEPERS, "object"),
     # activity groups
     ("group", "list", "get", web("deputies:group_list"), ROSTER, "list"),
     ("group", "detail", "get", web("deputies:group_detail"), ROSTER, "object"),
@@ -343,6 +344,8 @@ MATRIX = [
     ("group", "update", "get", web("deputies:group_edit"), KEEPERS, "object"),
     ("group", "delete", "post", web("deputies:group_delete"), KEEPERS, "object"),
     ("group", "api_detail", "get", api("groups"), ROSTER | {DEPUTY}, "object"),  # a member reads their group
+    ("group", "api_update", "patch", api("groups"), KEEPERS, "object"),
+    ("group", "api_delete", "delete", api("groups"), KEEPERS, "object"),
     # suggestions: the office of the congress, the committee of the field, the units assigned, the lead deputy
     ("suggestion", "list", "get", web("suggestions:list"), OFFICE, "list"),
     ("suggestion", "export", "get", web("suggestions:export"), OFFICE, "list"),
@@ -382,6 +385,7 @@ MATRIX = [
     ("record", "delete", "post", web("duties:record_delete"), KEEPERS | {LIAISON}, "object"),  # while unverified
     ("record", "api_detail", "get", api("duty-records"), ROSTER | {DEPUTY}, "object"),
     ("record", "api_update", "patch", api("duty-records"), KEEPERS | {LIAISON, DEPUTY}, "object"),
+    ("record", "api_delete", "delete", api("duty-records"), KEEPERS | {LIAISON, DEPUTY}, "object"),
     ("record", "mobile_update", "get", web("duties:m_record_edit"), {DEPUTY}, "object"),
     ("duty_photo", "file", "get", web("duties:photo"), ROSTER | {DEPUTY}, "object"),
     ("voter_report", "file", "get", web("duties:voter_report_file"), ROSTER | {DEPUTY}, "object"),
@@ -419,6 +423,7 @@ MATRIX = [
     ("unit", "update", "get", web("organization:unit_edit"), KEEPERS, "object"),
     ("unit", "update_post", "post", web("organization:unit_edit"), KEEPERS, "object"),
     ("unit", "api_update", "patch", api("units"), KEEPERS, "object"),
+    ("unit", "api_delete", "delete", api("units"), KEEPERS, "object"),
 ]
 
 
