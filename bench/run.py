@@ -212,19 +212,32 @@ def cookie_of(client) -> str:
 
 
 def wrk(url: str, cookie: str, seconds: int, connections: int = 8) -> tuple[float, float, int]:
-    """(requests/s, p99 ms, non-2xx/3xx count) from wrk."""
+    """(requests/s, p99 ms, errors) from wrk."""
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
          "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, timeout=seconds + 60,
     ).stdout  # fmt: skip
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> tuple[float, float, int]:
+    """(requests/s, p99 ms, errors) from wrk's --latency report; errors are non-2xx/3xx answers plus socket errors
+    (timeouts included: wrk leaves them out of its latency figures); p99 is infinite when nothing was answered."""
     if "Requests/sec" not in out:
         raise RuntimeError(f"wrk: {out[-300:]}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
-    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)] if m else float("inf")
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p99, int(bad.group(1)) if bad else 0
+    errors = int(bad.group(1)) if bad else 0
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if sock:
+        errors += sum(int(x) for x in sock.groups())
+    completed = re.search(r"(\d+) requests in", out)
+    if completed and int(completed.group(1)) == 0:
+        p99 = float("inf")
+    return rps, p99, errors
 
 
 def py_load(url: str, cookie: str, seconds: int, connections: int = 8) -> tuple[float, float, int]:
