@@ -118,6 +118,7 @@ def _create_chunk(messages: list[Message]) -> list[Notification]:
             return []
         Notification.objects.bulk_create(new, ignore_conflicts=True)
         ids = dict(Notification.objects.filter(key__in=[n.key for n in new]).values_list("key", "pk"))
+        new = [n for n in new if n.key in ids]  # (a row another run inserted and deleted meanwhile: not ours)
         deliveries = []
         for note in new:
             note.pk = ids[note.key]
