@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -45,7 +46,8 @@ from suggestions.tasks import send_daily_reminders
 from tests import factories as f
 from tests.suggestions.conftest import flow, people  # noqa: F401  (fixtures: suggestions through the services)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The workers read what the test committed: transactional tests (the configuration tests need no database).
+on_database = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 WAIT = 40  # seconds: the longest any step may take before the test fails
@@ -115,9 +117,29 @@ class Workers:
         proc.wait(timeout=10)
 
     def stop_all(self) -> None:
+        """Warm shutdown (the last acknowledgements reach the broker), SIGKILL if that takes too long."""
         for proc in self.procs:
             if proc.poll() is None:
-                self.kill(proc)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.kill(proc)
+
+    def clean_broker(self) -> None:
+        """Remove the queue, its bindings and any message of it left unacknowledged."""
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
+        try:
+            for tag, raw in client.hgetall("unacked").items():
+                with contextlib.suppress(ValueError, TypeError, KeyError):
+                    message = json.loads(raw)[0]
+                    if message["properties"]["delivery_info"]["routing_key"] == self.queue:
+                        client.hdel("unacked", tag)
+                        client.zrem("unacked_index", tag)
+            client.delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
+        finally:
+            client.close()
 
 
 def wait_for(condition, what: str, proc=None, timeout: float = WAIT) -> None:
@@ -180,16 +202,14 @@ def workers(tmp_path, settings):
         yield pool
     finally:
         pool.stop_all()
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
-        client.delete(queue)
-        client.close()
+        pool.clean_broker()
 
 
 # --- configuration ----------------------------------------------------------------------------------------------
 
 
 def test_every_task_acks_late_is_requeued_on_worker_loss_and_outlives_no_visibility_timeout():
-    app.loader.import_default_modules()
+    app.autodiscover_tasks(force=True)  # every app's tasks.py, as the worker loads them
     conf = app.conf
     visibility = conf.broker_transport_options["visibility_timeout"]
     assert conf.task_acks_late is True
@@ -216,7 +236,7 @@ def test_reminders_are_driven_by_the_database_not_by_long_etas():
             if isinstance(node, ast.Call):
                 keywords = {k.arg for k in node.keywords}
                 assert not keywords & {"eta", "countdown"}, f"{source.relative_to(BASE_DIR)}:{node.lineno}"
-    app.loader.import_default_modules()
+    app.autodiscover_tasks(force=True)  # every app's tasks.py, as the worker loads them
     visibility = app.conf.broker_transport_options["visibility_timeout"]
     for name, task in app.tasks.items():
         assert (task.default_retry_delay or 0) < visibility, name  # a retry waits in the worker unacknowledged
@@ -225,6 +245,7 @@ def test_reminders_are_driven_by_the_database_not_by_long_etas():
 # --- killed mid-task ------------------------------------------------------------------------------------------------
 
 
+@on_database
 def test_worker_killed_in_the_middle_of_the_reminders_the_next_worker_sends_the_rest_once(workers, flow, world):  # noqa: F811
     handling = [flow.to("handling") for _ in range(4)]
     flow.to("answered")
@@ -266,6 +287,7 @@ def test_worker_killed_in_the_middle_of_the_reminders_the_next_worker_sends_the_
     assert "send_daily_reminders" in workers.output(second) and "succeeded" in workers.output(second)
 
 
+@on_database
 def test_worker_killed_in_the_middle_of_a_report_the_next_worker_builds_it_once(workers, flow, world):  # noqa: F811
     for state in ("handling", "answered", "closed"):
         flow.to(state)
@@ -311,6 +333,7 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+@on_database
 def test_pool_process_killed_mid_report_the_task_is_requeued_and_built_once(workers, flow, world):  # noqa: F811
     """Only the pool process running the task dies (as the OOM killer would pick it): with acks late and
     reject-on-worker-lost the worker puts the message back at once, and its next pool process builds the report."""
@@ -349,6 +372,7 @@ class Exploit:
         return (open, (self.marker, "w"))
 
 
+@on_database
 def test_the_worker_accepts_json_only_and_survives_malformed_messages(workers, flow, world, tmp_path):  # noqa: F811
     flow.to("closed")
     year = dt.date.today().year
