@@ -46,7 +46,8 @@ def list_options(user, data) -> tuple[list, list, bool]:
 
     groups = permissions.visible_groups(user)
     parts = [
-        shaped(groups.order_by("pk"), "g")[: GROUP_OPTIONS_LIMIT + 1],
+        # The bound as an IN over a sliced subquery: SQLite (the demo) refuses LIMIT in a part of a UNION.
+        shaped(groups.filter(pk__in=groups.order_by("pk").values("pk")[: GROUP_OPTIONS_LIMIT + 1]), "g"),
         shaped(groups.filter(Q(area_id=township) | Q(pk=group)) if township or group else groups.none(), "n"),
     ]
     rows = list(shaped(permissions.visible_townships(user), "t").union(*parts, all=True))
