@@ -44,7 +44,7 @@ KEEPERS = {A, STAFF, TOWN}  # who keep the records of their congress
 ROSTER = OFFICE | {LIAISON}
 UNITS = {UNIT, HEAD}
 
-FAR = "外县"  # every object of the other county carries this in its name or title
+FAR = "外县"  # every object outside the role's scope ("far") carries this in its name or title
 
 
 _SEQ = iter(range(1, 10**9))
@@ -303,8 +303,9 @@ class Scene:
 # --- the table ---------------------------------------------------------------------------------------------------
 # (resource, action, method, url, roles that may, kind)
 #   url: a function (scene, obj) → URL; obj is the resource's object (None for a collection)
-#   kind: "list" (GET a collection: the far object must not be in it), "create" (a collection write: POST of
-#   nothing answers 400 — the form was allowed), or "object" (own and far variants).
+#   kind: "list" (GET a collection: the far object must not be in it), "create" (a collection write, POSTed
+#   empty: the API answers 400 and a web form shows its errors — the permission passed), or "object" (own and
+#   far variants).
 def web(name, *args):
     return lambda s, o: reverse(name, args=[o.pk, *args] if o is not None else list(args))
 
@@ -504,7 +505,7 @@ def _check(client, scene, resource, action, method, url, allowed, kind, own) -> 
         if good and kind == "list" and code == 200 and role != A:
             problem = _listed(response, listed[1])
             if problem:
-                return f"{where}: the other county's object is listed ({problem})"
+                return f"{where}: the object outside the scope is listed ({problem})"
     elif want == "404":
         good = code == 404
     elif want == "403":
