@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.scopes import managed_congresses
+from core.pagination import fast_selects
 from deputies.models import Person, Seat
 from deputies.permissions import visible_persons, visible_townships
 from organization.models import Area, HandlingUnit
@@ -222,6 +223,9 @@ class ReceptionForm(forms.ModelForm):
         self.fields["date"].initial = timezone.localdate()
 
 
+STATION_OPTIONS_LIMIT = 300  # more visible stations than this: the filter offers those of the chosen township
+
+
 class ReceptionFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False)
     station = forms.TypedChoiceField(label="站点", coerce=int, empty_value=None, required=False)
@@ -236,9 +240,16 @@ class ReceptionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Both option lists from one query: the visible stations with their townships.
         rows = list(stations.values_list("pk", "name", "township_id", "township__name"))
-        self.fields["station"].choices = [("", "全部")] + [(pk, name) for pk, name, _t, _n in rows]
         towns = sorted({(t, n) for _pk, _name, t, n in rows if t}, key=lambda x: x[1])
         self.fields["township"].choices = [("", "全部")] + towns
+        if len(rows) > STATION_OPTIONS_LIMIT:
+            # A province's 6,720 stations: offer those of the chosen township (and the chosen station).
+            data = self.data if self.is_bound else {}
+            town, chosen = str(data.get("township") or ""), str(data.get("station") or "")
+            rows = [r for r in rows if str(r[2]) == town or str(r[0]) == chosen]
+            self.fields["station"].help_text = "先选择镇街，再选该镇街的站点"
+        self.fields["station"].choices = [("", "全部")] + [(pk, name) for pk, name, _t, _n in rows]
+        fast_selects(self, "station", "township")
 
 
 class MessageFilterForm(forms.Form):
@@ -250,6 +261,7 @@ class MessageFilterForm(forms.Form):
     def __init__(self, *args, stations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = stations
+        fast_selects(self, "station")  # thousands of stations in a province
         self.fields["status"].choices = [("", "全部"), ("unclosed", "未办结")] + Message.Status.choices
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import IllegalTransition
 from core.masking import mask_phone
+from core.pagination import BoundedPaginator
 from deputies.models import Person
 
 from . import exports, forms, permissions, services
@@ -53,7 +54,7 @@ def reception_list(request):
     form, qs = filtered_receptions(request)
     if request.GET.get("export") == "xlsx":
         return exports.receptions_xlsx(request, qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # a province: 480,000 receptions
     see = permissions.can_see_contacts(request.user)
     rows = [(r, r.visitor_phone if see else mask_phone(r.visitor_phone)) for r in page]
     return render(request, "stations/reception_list.html", {"form": form, "page": page, "rows": rows})
@@ -224,7 +225,7 @@ def message_list(request):
     form, qs = filtered_messages(request)
     if request.GET.get("export") == "xlsx":
         return exports.messages_xlsx(request, qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "stations/message_list.html", {"form": form, "page": page})
 
 
