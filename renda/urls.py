@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
 ]
+
+handler404 = "core.api.exceptions.page_not_found"  # JSON under /api/
