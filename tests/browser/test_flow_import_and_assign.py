@@ -16,7 +16,7 @@ from deputies.models import Person, Seat
 from suggestions.models import Assignment, Suggestion
 from tests import factories as f
 
-from .conftest import log_in
+from .conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +88,7 @@ def test_staff_import_the_roster_then_assign_a_suggestion_the_unit_sees_it(new_p
     assert "共 2 行，发现 1 处错误，未写入任何数据" in result
     assert "第 3 行" in result and "身份证号" in result
     assert staff.get_by_role("button", name="确认导入").count() == 0
+    assert axe_violations(staff) == []
     assert not Person.objects.filter(name__in=["陈晓红", "刘建国"]).exists()
 
     # The corrected file passes the check, and only the confirmation writes it.
@@ -108,6 +109,7 @@ def test_staff_import_the_roster_then_assign_a_suggestion_the_unit_sees_it(new_p
     staff.goto(f"/suggestions/{s.pk}/")
     assert TITLE in staff.locator("h1").inner_text()
     staff.get_by_role("link", name="交办", exact=True).click()
+    assert axe_violations(staff) == []
     staff.get_by_label("主办单位").select_option(label="县教育局")
     staff.get_by_label("县交通运输局").check()
     staff.get_by_label("交办意见").fill("请于期限内答复并与代表见面沟通。")

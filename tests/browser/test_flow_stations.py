@@ -13,7 +13,7 @@ from stations.models import DutySlot, Message, Reception, Station, StationDeputy
 from suggestions.models import Suggestion
 from tests import factories as f
 
-from .conftest import horizontal_overflow, log_in
+from .conftest import axe_violations, horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -140,6 +140,7 @@ def test_a_liaison_builds_the_duty_roster_and_turns_a_reception_into_a_suggestio
     assert set(counts) == {"周建华", "林晓梅", "吴国强"}
     assert sum(counts.values()) == len(wednesdays) and max(counts.values()) - min(counts.values()) <= 1
     assert DutySlot.objects.filter(roster__station=station).count() == len(wednesdays)
+    assert axe_violations(liaison) == []
 
     # A reception received by 周建华, turned into his draft suggestion.
     liaison.goto(f"/stations/{station.pk}/")
@@ -148,6 +149,7 @@ def test_a_liaison_builds_the_duty_roster_and_turns_a_reception_into_a_suggestio
     assert "接待代表" in form.inner_text() and "反映事项" in form.inner_text()
     # The date field shows today, ready to keep (a date input takes only YYYY-MM-DD).
     assert liaison.locator("#id_date").input_value() == timezone.localdate().isoformat()
+    assert axe_violations(liaison) == []
     liaison.locator("#id_deputy").select_option(label="周建华")
     liaison.locator("#id_visitor_name").fill("张大爷")
     liaison.locator("#id_visitor_phone").fill("13700001111")
@@ -163,6 +165,7 @@ def test_a_liaison_builds_the_duty_roster_and_turns_a_reception_into_a_suggestio
     assert "转为代表建议" in text and "《幸福村公交站台缺少遮雨棚》（草稿）" in text
     reception = Reception.objects.get()
     assert reception.suggestion.state == Suggestion.State.DRAFT and reception.suggestion.lead_deputy.name == "周建华"
+    assert axe_violations(liaison) == []
 
     # The deputy finds the draft on the phone, with the constituent's words in it.
     phone = new_page(phone=True)

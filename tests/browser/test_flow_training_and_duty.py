@@ -19,7 +19,7 @@ from tests import factories as f
 from training import qr
 from training.models import CheckIn, Enrolment, Kind, TrainingDay, TrainingSession
 
-from .conftest import PASSWORD, horizontal_overflow, log_in
+from .conftest import PASSWORD, axe_violations, horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +97,7 @@ def test_a_deputy_checks_in_by_the_qr_code_and_logs_a_duty_on_the_phone(new_page
     card = phone.locator("main").inner_text()
     assert SESSION_TITLE in card and "县人大会议室" in card and "迟到" not in card
     assert horizontal_overflow(phone) <= 0
+    assert axe_violations(phone) == []
     checkin = CheckIn.objects.get()
     assert (checkin.day, checkin.method, checkin.enrolment.person.name) == (day, CheckIn.Method.QR, "陈明")
 
@@ -120,10 +121,12 @@ def test_a_deputy_checks_in_by_the_qr_code_and_logs_a_duty_on_the_phone(new_page
     phone.locator("#id_content").fill("走访农户12户，察看水源地和净水设施，收集意见5条。")
     phone.locator("#id_hours").fill("3")
     assert horizontal_overflow(phone) <= 0
+    assert axe_violations(phone) == []
     phone.get_by_role("button", name="提交审核").click()
     detail = phone.locator("main").inner_text()
     assert "已提交，等待审核。" in detail and "幸福村饮水安全专题调研" in detail
     assert "类型：专题调研" in detail and "地点：城关镇幸福村" in detail and "时长：3" in detail
+    assert axe_violations(phone) == []
     record = DutyRecord.objects.get(title="幸福村饮水安全专题调研")
     assert record.person.name == "陈明" and record.date == timezone.localdate()
 
