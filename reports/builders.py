@@ -35,6 +35,11 @@ RATE_ROWS = (
 )
 TABLE_CODES = ("meet_rate", "answer_rate", "ontime_rate", "close_rate", "first_positive_rate", "final_positive_rate")
 CLASS_CODES = ("class_a", "class_b", "class_c", "class_d")
+# The breakdowns the suggestions report prints (a snapshot freezes every one the stats API offers).
+REPORT_BREAKDOWNS = ("", "unit", "committee")
+# Rows of a breakdown table printed in the PDF; beyond it the units with most items are printed, and the report says
+# that the Excel file holds the whole table (a province-sized congress may have thousands of units).
+PDF_TABLE_LIMIT = figures.LIST_LIMIT
 
 
 class BuildError(Exception):
@@ -81,7 +86,8 @@ def build(
 
 
 def _table(report: dict, codes=TABLE_CODES) -> list[dict]:
-    """Rows of a breakdown table: label, assigned, the picked rates (display strings) and the A–D counts."""
+    """Rows of a breakdown table: label, assigned, the picked rates (display strings) and the A–D counts; the total
+    last."""
     out = []
     for r in [*report["rows"], report["total"]]:
         out.append(
@@ -95,19 +101,28 @@ def _table(report: dict, codes=TABLE_CODES) -> list[dict]:
     return out
 
 
+def _limited(table: list[dict], limit: int = PDF_TABLE_LIMIT) -> list[dict]:
+    """A breakdown table (total last) cut to `limit` rows for the PDF: those with most items assigned, in their usual
+    order, then the total of all rows."""
+    rows, total = table[:-1], table[-1:]
+    if len(rows) <= limit:
+        return table
+    kept = sorted(sorted(range(len(rows)), key=lambda i: (-rows[i]["assigned"], i))[:limit])
+    return [*(rows[i] for i in kept), *total]
+
+
 def _headers(report: dict, codes=TABLE_CODES) -> list[str]:
     return [report["total"]["figures"][c]["label"] for c in codes]
 
 
 def suggestions_context(congress, year: int, progress=lambda pct: None) -> dict:
     snap = snapshots.snapshot_for(congress.pk, year)
-    live = None
     if snap is None:
-        data = figures.suggestion_figures(congress.pk, year)
+        data = figures.suggestion_figures(congress.pk, year, breakdowns=REPORT_BREAKDOWNS)
         changes = []
     else:
         data = snap.figures
-        live = figures.suggestion_figures(congress.pk, year)
+        live = figures.suggestion_figures(congress.pk, year, breakdowns=("",))
         changes = snapshots.changed_figures(data["by"][""], live["by"][""])
     progress(40)
     total = data["by"][""]["total"]
@@ -132,6 +147,8 @@ def suggestions_context(congress, year: int, progress=lambda pct: None) -> dict:
         "unit_headers": _headers(units),
         "unit_table": _table(units),
         "committee_table": _table(committees),
+        "unit_count": len(units["rows"]),
+        "committee_count": len(committees["rows"]),
         "key": key,
         "rehandled": rehandled,
         "snapshot": snap,
@@ -154,7 +171,13 @@ def _suggestions(year, fmt, *, congress, progress, **kw) -> Built:
     ctx = suggestions_context(congress, year, progress)
     title = f"{ctx['office']}{ctx['title']}"
     if fmt == Format.PDF:
-        content = _pdf("reports/pdf/suggestions.html", ctx)
+        pdf_ctx = {
+            **ctx,
+            "unit_table": _limited(ctx["unit_table"]),
+            "committee_table": _limited(ctx["committee_table"]),
+            "table_limit": PDF_TABLE_LIMIT,
+        }
+        content = _pdf("reports/pdf/suggestions.html", pdf_ctx)
     else:
         content = excel.suggestions_book(ctx)
     progress(95)

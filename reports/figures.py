@@ -24,11 +24,14 @@ SNAPSHOT_BREAKDOWNS = ("", *stats.BREAKDOWNS)
 LIST_LIMIT = 300
 
 
-def suggestion_figures(congress_id: int, year: int, today: dt.date | None = None) -> dict:
-    """{"by": {breakdown: stats.Report.as_dict()}} for the congress's year: exactly what the stats API returns."""
+def suggestion_figures(
+    congress_id: int, year: int, today: dt.date | None = None, breakdowns: tuple = SNAPSHOT_BREAKDOWNS
+) -> dict:
+    """{"by": {breakdown: stats.Report.as_dict()}} for the congress's year: exactly what the stats API returns.
+    A snapshot freezes every breakdown; a report reads only those it prints."""
     scope = stats.Scope(congress_ids={congress_id})
     return {
-        "by": {b: stats.compute(scope, year, b or None, today=today).as_dict() for b in SNAPSHOT_BREAKDOWNS},
+        "by": {b: stats.compute(scope, year, b or None, today=today).as_dict() for b in breakdowns},
     }
 
 
