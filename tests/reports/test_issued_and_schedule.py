@@ -103,3 +103,26 @@ def test_the_january_run_builds_reports_for_county_level_and_above_not_townships
     assert issued == {(c.pk, k) for c in (world.county, city) for k in ("suggestions", "deputies")}
     assert set(ReportJob.objects.values_list("congress_id", flat=True)) == {world.county.pk, city.pk}
     assert not ReportJob.objects.filter(congress__level=Congress.Level.TOWNSHIP).exists()
+
+
+def test_an_issued_year_report_prints_the_issued_figures_after_edits_and_the_snapshot_stays_unchanged(
+    make_user, year_2026
+):
+    from suggestions.models import Rating
+
+    staff = make_user("staff")
+    snap = services.issue_year(actor=staff, congress=year_2026.county, year=2026)
+    frozen = YearSnapshot.objects.get(pk=snap.pk).figures
+    issued = frozen["by"][""]["total"]["figures"]["first_satisfied_rate"]
+    Rating.objects.filter(value=Rating.Value.UNSATISFIED).update(value=Rating.Value.SATISFIED)
+
+    assert YearSnapshot.objects.get(pk=snap.pk).figures == frozen
+    job = services.request_report(actor=staff, congress=year_2026.county, kind="suggestions", year=2026, fmt="xlsx")
+    assert services.run_job(job.pk) == "done"
+    job.refresh_from_db()
+    rows = [r for r in load_workbook(job.file.path)["总体情况"].iter_rows(values_only=True) if r and r[0]]
+    figure, change = [r for r in rows if r[0] == "满意率（首轮）"]  # the figures table, then the changes table
+    # The figure as issued (1 satisfied of 2 rated in the first round), not the live one (2 of 2) …
+    assert figure[1:4] == (issued["numerator"], issued["denominator"], issued["display"]) == (1, 2, "50.0%")
+    # … and the change since issue stated beside it.
+    assert change[1:3] == ("50.0%（1/2）", "100.0%（2/2）")
