@@ -583,11 +583,13 @@ def compute(
     groups: dict[object, dict[str, int]] = {}
     if scope.congress_ids is None or scope.congress_ids:
         ids = sorted(scope.congress_ids) if scope.congress_ids is not None else []
-        shape = (None if scope.congress_ids is None else len(ids), scope.committee_id is not None,
+        # The IN list has a power-of-two number of places, the last id repeated: a few shapes for any scope.
+        slots = 1 << (len(ids) - 1).bit_length() if ids else 0
+        shape = (None if scope.congress_ids is None else slots, scope.committee_id is not None,
                  scope.unit_id is not None)  # fmt: skip
         values = {
             **_year_values(year),
-            **{f"c{i}": pk for i, pk in enumerate(ids)},
+            **{f"c{i}": ids[min(i, len(ids) - 1)] for i in range(slots)},
             "committee": scope.committee_id,
             "unit": scope.unit_id,
             "today": today,
