@@ -260,3 +260,24 @@ def test_editing_keeps_days_with_checkins(world, make_session, make_deputy, enro
     with pytest.raises(ValidationError, match="已有签到记录的日程不能删除"):
         services.update_session(session, actor=staff, days=keep_second)
     assert session.days.count() == 2
+
+
+def test_my_trainings_shows_a_course_under_way_as_checked_in_without_confirm_or_leave(
+    make_session, make_deputy, enrol, login
+):
+    today = timezone.localdate()
+    running = make_session([today - dt.timedelta(days=1), today], title="两天的履职培训班")
+    finished = make_session([today - dt.timedelta(days=10)], title="上月的专题培训")
+    person = make_deputy()
+    on_course = enrol(running, person, status=Enrolment.Status.CONFIRMED)
+    first_day = running.days.order_by("date").first()
+    CheckIn.objects.create(
+        enrolment=on_course, day=first_day, checked_at=timezone.now() - dt.timedelta(days=1), method=CheckIn.Method.QR
+    )
+    enrol(finished, person)
+    page = login(person.user).get(reverse("training:my")).content.decode()
+    upcoming, history = page.split("培训记录", 1)
+    # The course that started yesterday and ends today is still current, shown with the day already attended.
+    assert "两天的履职培训班" in upcoming and "已签到 1/2 天" in upcoming
+    assert "确认参加" not in upcoming and "请假" not in upcoming
+    assert "上月的专题培训" in history and "未签到" in history
