@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 READ_EXAMPLES = 1
-WRITE_EXAMPLES = 2
+WRITE_EXAMPLES = 1
 SKIPPED_PATHS = ("/api/v1/auth/token/",)
 
 
