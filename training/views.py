@@ -308,7 +308,7 @@ def checkin_url(request, day: TrainingDay) -> str:
 
 @login_required
 def day_qr(request, day_pk: int):
-    """The projector page: the day's QR code, refreshed every 30 seconds by <meta http-equiv="refresh">."""
+    """The projector page: the day's QR code and count, fetched again every 30 seconds by htmx (#qr-live)."""
     day = _day_for_manager(request.user, day_pk)
     today = timezone.localdate()
     checked = CheckIn.objects.filter(day=day).count()
