@@ -411,9 +411,28 @@ def _statement(using: str, by_unit: bool, breakdown: str | None, scope_shape: tu
         sql = f"SELECT 0, {counts} FROM ({union}) {qn('_rows')}"
     else:
         sql = f"SELECT {qn('_g')}, {counts} FROM ({union}) {qn('_rows')} GROUP BY {qn('_g')}"
-    statement = _Statement(sql, tuple(outer + params), tuple(conds))
+    statement = _inline_constants(connection, _Statement(sql, tuple(outer + params), tuple(conds)))
     _STATEMENTS[key] = statement
     return statement
+
+
+def _inline_constants(connection, statement: _Statement) -> _Statement:
+    """On PostgreSQL, writes the fixed parameters (states, roles …) into the SQL as quoted literals, leaving a
+    placeholder only for what is bound at each run: binding then adapts a few values instead of a hundred."""
+    if connection.vendor != "postgresql" or "%%" in statement.sql:
+        return statement
+    pieces = statement.sql.split("%s")
+    if len(pieces) != len(statement.params) + 1:
+        return statement
+    out, params = [pieces[0]], []
+    for param, piece in zip(statement.params, pieces[1:], strict=True):
+        if isinstance(param, _Marker):
+            out.append("%s")
+            params.append(param)
+        else:
+            out.append(connection.ops.compose_sql("%s", [param]).replace("%", "%%"))
+        out.append(piece)
+    return _Statement("".join(out), tuple(params), statement.names)
 
 
 def _run(statement: _Statement, values: dict, using: str) -> dict[object, dict[str, int]]:
