@@ -54,6 +54,8 @@ def detail(request, pk):
         .prefetch_related("contacts__evidence", "follow_ups", "requests", "answers__letter")
         .order_by("round", "role", "id")
     )
+    for a in assignments:  # the buttons read a.suggestion: the item already loaded, not one query per assignment
+        a.suggestion = s
     own_ids = {a.pk for a in assignments} if unit_only else None
     is_office = permissions.is_office(user, s)
     rows = []
