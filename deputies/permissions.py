@@ -31,9 +31,15 @@ def can_see_personal_data(user, person: Person | None = None) -> bool:
     return person is not None and user.person_id is not None and user.person_id == person.pk
 
 
-def visible_persons(user):
+def visible_persons(user, *, per_row: bool = False):
     """The persons `user` may see: by congress scope (a seat there, or living in one of its townships), the members
-    of the groups a liaison keeps, and a deputy's own record."""
+    of the groups a liaison keeps, and a deputy's own record.
+
+    per_row=True: the same set, with the seat check planned per row — for a page of rows or a bounded count. Under
+    the OR, PostgreSQL otherwise hashes every seat in scope before returning the first row (a province office:
+    180,952 seats, ~100 ms for a page of 20); the redundant `person_id >= pk` makes the sub-select non-hashable, so it
+    probes the seat index for the rows it reads (bench/RESULTS.md). Whole-table reads (exports, full counts) are
+    faster hashed, hence the default."""
     if not user.is_authenticated:
         return Person.objects.none()
     scope = office_congress_ids(user)
@@ -42,7 +48,10 @@ def visible_persons(user):
     cond = Q(pk__in=[])
     if scope:
         township_areas = Congress.objects.filter(pk__in=scope, level=Congress.Level.TOWNSHIP).values("area_id")
-        cond |= Q(Exists(Seat.objects.filter(person=OuterRef("pk"), congress_id__in=scope)))
+        seats = Seat.objects.filter(person=OuterRef("pk"), congress_id__in=scope)
+        if per_row:
+            seats = seats.filter(person_id__gte=OuterRef("pk"))
+        cond |= Q(Exists(seats))
         cond |= Q(township_id__in=township_areas)
     if user.has_role(Role.LIAISON):
         cond |= Q(Exists(GroupMembership.objects.filter(person=OuterRef("pk"), group__liaison_user=user)))

@@ -66,7 +66,7 @@ def person_list(request):
     fast_selects(form, "township")
     if narrowed:
         form.fields["group"].help_text = "先选择所属镇街，再选该镇街的代表小组"
-    qs = with_summaries(form.filter(permissions.visible_persons(user)))
+    qs = with_summaries(form.filter(permissions.visible_persons(user, per_row=True)))
     page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {

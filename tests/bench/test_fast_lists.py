@@ -102,3 +102,35 @@ def test_the_suggestion_list_offers_its_own_congress_units_when_there_are_many(w
     options, html = unit_options({})
     assert options == {"", str(world.unit.pk), str(world.other_unit.pk), str(far.pk)}
     assert "仅列出本级人大的选项" not in html
+
+
+def test_the_per_row_scope_of_persons_is_the_same_set(world, make_user):
+    from accounts.models import Role
+    from deputies.permissions import visible_persons
+    from tests import factories as f
+
+    county = f.PersonFactory(name="县代表")
+    f.SeatFactory(person=county, term=world.term)
+    town_a = f.PersonFactory(name="城关代表")
+    f.SeatFactory(person=town_a, term=world.town_a_term)
+    town_b = f.PersonFactory(name="河西代表", township=world.area_b)
+    f.SeatFactory(person=town_b, term=f.TermFactory(congress=world.town_b))
+    f.PersonFactory(name="城关居民", township=world.area_a)  # no seat: visible through the township
+    f.PersonFactory(name="无关人员")
+    users = [
+        make_user(Role.STAFF),
+        make_user(Role.TOWN_STAFF, congress=world.town_a),
+        make_user(Role.TOWN_STAFF, congress=world.town_b),
+        make_user(Role.DEPUTY, congress=None, person=town_a),
+    ]
+    seen = []
+    for user in users:
+        plain = set(visible_persons(user).values_list("name", flat=True))
+        assert set(visible_persons(user, per_row=True).values_list("name", flat=True)) == plain
+        seen.append(plain)
+    assert seen == [
+        {"县代表", "城关代表", "河西代表", "城关居民"},
+        {"城关代表", "城关居民"},
+        {"河西代表"},
+        {"城关代表"},
+    ]
