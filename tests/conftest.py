@@ -3,10 +3,28 @@
 from dataclasses import dataclass
 
 import pytest
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 
 from organization.models import Area, Congress
 
 from . import factories as f
+
+
+@receiver(setting_changed)
+def _celery_follows_the_broker_setting(setting, **kwargs):
+    """A test that points CELERY_BROKER_URL elsewhere (a closed port: Redis down) must not leave Celery's connection
+    and producer pools bound to it: publishing in every later test would fail after its retries (and take seconds
+    each). pytest-django's `settings` fixture sends setting_changed on the change and on the restore."""
+    if setting.startswith("CELERY_BROKER"):
+        import kombu.pools
+
+        from renda.celery import app
+
+        kombu.pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
 
 PASSWORD = "Pass-word-123"
 

@@ -14,9 +14,11 @@ CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 @pytest.fixture
 def redis_down(settings):
+    # Saved before the settings change: Celery's configuration reads the Django settings lazily, so reading it after
+    # would "restore" the closed port as an explicit override for the rest of the session.
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
     settings.CELERY_BROKER_URL = CLOSED
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = CLOSED, False
     app._after_fork()  # drop any pooled connection to the real broker
     yield
