@@ -178,6 +178,25 @@ def sweep_queued(older_than: dt.timedelta = STALE_AFTER) -> int:
     return len(ids)
 
 
+def abandoned_after() -> dt.timedelta:
+    """A running job is abandoned once its message could no longer be redelivered to another worker: past the
+    broker's visibility timeout (longer than the build's time limit), with a margin. A worker that died mid-build has
+    its message redelivered before that and the new worker takes the job over (run_job(redelivered=True)); one that
+    hit the hard time limit had its message acknowledged as failed, and nothing else would ever end the job."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return dt.timedelta(seconds=visibility) + STALE_AFTER * 2
+
+
+def fail_abandoned(now: dt.datetime | None = None) -> int:
+    """Mark abandoned running jobs failed with the reason, so the office sees it and may retry (idempotent)."""
+    cutoff = (now or timezone.now()) - abandoned_after()
+    stale = list(ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=cutoff).order_by("pk")[:200])
+    for job in stale:
+        minutes = int(abandoned_after().total_seconds() // 60)
+        _fail(job, builders.BuildError(f"生成超过{minutes}分钟仍未完成（超时或后台进程中止），已停止。请重试。"))
+    return len(stale)
+
+
 def issue_year(*, actor, congress, year: int, kind: str = Kind.SUGGESTIONS) -> YearSnapshot:
     """签发: freeze the year's figures for the congress. Issuing again replaces the snapshot (a corrected report)."""
     if kind == Kind.SUGGESTIONS:

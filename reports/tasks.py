@@ -18,10 +18,12 @@ def build_report(self, job_id: int) -> str:
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 def sweep_queued() -> int:
-    """Periodic: queue again the jobs left queued while the broker was down."""
+    """Periodic: queue again the jobs left queued while the broker was down, and end the running jobs no worker
+    will finish (services.fail_abandoned)."""
+    from .services import fail_abandoned
     from .services import sweep_queued as sweep
 
-    return sweep()
+    return sweep() + fail_abandoned()
 
 
 # The levels whose congress issues the annual reports (county and above).

@@ -338,3 +338,25 @@ def test_the_request_form_offers_a_unit_only_its_own_report(client, make_user, y
     unit_page = client.get("/reports/new/").content.decode()
     assert "签发年度数据" not in unit_page and "代表建议办理情况报告" not in unit_page
     assert "承办单位年度办理情况" in unit_page
+
+
+def test_a_running_job_no_worker_will_finish_is_failed_with_its_reason_and_can_be_retried(year_2026, make_user):
+    from django.utils import timezone
+
+    staff = make_user(Role.STAFF)
+    abandoned = services.request_report(actor=staff, congress=year_2026.county, kind="suggestions", year=2026)
+    building = services.request_report(actor=staff, congress=year_2026.county, kind="deputies", year=2026)
+    limit = services.abandoned_after()
+    # Past the redelivery window (the visibility timeout, longer than the build's time limit): nobody will end it.
+    assert limit > dt.timedelta(seconds=build_report.time_limit)
+    now = timezone.now()
+    ReportJob.objects.filter(pk=abandoned.pk).update(status="running", started_at=now - limit - dt.timedelta(minutes=1))
+    ReportJob.objects.filter(pk=building.pk).update(status="running", started_at=now - dt.timedelta(minutes=20))
+
+    assert sweep_queued.run() == 1
+    abandoned.refresh_from_db()
+    assert abandoned.status == "failed" and "超时或后台进程中止" in abandoned.error and not abandoned.file
+    assert ReportJob.objects.get(pk=building.pk).status == "running"
+    assert services.fail_abandoned() == 0  # idempotent
+    services.retry_job(abandoned, actor=staff)
+    assert ReportJob.objects.get(pk=abandoned.pk).status == "queued"
