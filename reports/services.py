@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core import audit
 from core.exceptions import IllegalTransition
+from renda.db_routers import reading_replica
 
 from . import builders, figures
 from .models import Format, Kind, ReportJob, YearSnapshot
@@ -116,10 +117,11 @@ def run_job(job_id: int, *, redelivered: bool = False) -> str:
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp_name = None
     try:
-        built = builders.build(
-            job.kind, job.year, job.format, congress=job.congress, unit=job.unit, person=job.person,
-            progress=_progress(job.pk),
-        )  # fmt: skip
+        with reading_replica():  # the year's figures from the read replica where one is configured
+            built = builders.build(
+                job.kind, job.year, job.format, congress=job.congress, unit=job.unit, person=job.person,
+                progress=_progress(job.pk),
+            )  # fmt: skip
         fd, tmp_name = tempfile.mkstemp(prefix=".partial-", dir=destination.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(built.content)

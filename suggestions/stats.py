@@ -46,6 +46,7 @@ from accounts.models import UNIT_ROLES, Role
 from accounts.scopes import ALL, office_congress_ids
 from core.deadlines import add_workdays
 from organization.models import Area, HandlingUnit, Meeting, SpecialCommittee
+from renda.db_routers import read_alias
 
 from .models import Answer, Assignment, Category, Contact, Rating, Suggestion
 from .rules import rules
@@ -582,7 +583,7 @@ def _group_key(src: Source, breakdown: str | None):
 
 
 def compute(
-    scope: Scope, year: int, breakdown: str | None = None, today: dt.date | None = None, using: str = "default"
+    scope: Scope, year: int, breakdown: str | None = None, today: dt.date | None = None, using: str | None = None
 ) -> Report:
     """The figures of `year` for `scope`, in total and by `breakdown` (unit|committee|category|meeting|township).
 
@@ -591,6 +592,7 @@ def compute(
     breakdown but by unit, or a unit's own scope) the totals are the sum of its groups and take no query."""
     if breakdown is not None and breakdown not in BREAKDOWNS:
         raise ValueError(f"不支持的分组：{breakdown}")
+    using = using or read_alias()  # a report build reads the replica where there is one (renda.db_routers)
     if scope.unit_id is not None:
         breakdown = "unit"
     today = today or timezone.localdate()
