@@ -48,6 +48,7 @@ system-deps-run:
 test: install-dev system-deps services
 	DATABASE_URL=$(TEST_DB_URL) REDIS_URL=$(TEST_REDIS_URL) RENDA_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DB_URL) REDIS_URL=$(TEST_REDIS_URL) .venv/bin/pytest $(PYTEST_ARGS)
 
 lint:

@@ -265,8 +265,12 @@ def unit_list(request):
             "kinds": HandlingUnit.Kind.choices,
             "congresses": congresses,
             "create_congress": next(
-                (c for c in congresses if permissions.can_manage_congress(request.user, c.pk)
-                 and c.pk == request.user.congress_id), None
+                (
+                    c
+                    for c in congresses
+                    if permissions.can_manage_congress(request.user, c.pk) and c.pk == request.user.congress_id
+                ),
+                None,
             ),  # fmt: skip
             "editable_ids": _editable_ids(request.user, [u.congress_id for u in page]),
             "export_query": _with(request, export="xlsx"),
