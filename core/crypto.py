@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @lru_cache(maxsize=4)
@@ -14,6 +15,8 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def fernet() -> MultiFernet:
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured("未设置 FIELD_ENCRYPTION_KEYS，不能加密或解密身份证号。")
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
@@ -39,4 +42,6 @@ def keyed_hash(plain: str) -> str:
     """HMAC-SHA256 of a normalised value, so duplicates can be found without decrypting."""
     if not plain:
         return ""
+    if not settings.ID_HASH_KEY:
+        raise ImproperlyConfigured("未设置 ID_HASH_KEY，不能计算身份证号摘要。")
     return hmac.new(settings.ID_HASH_KEY.encode(), plain.strip().upper().encode(), hashlib.sha256).hexdigest()

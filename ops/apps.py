@@ -18,6 +18,7 @@ class OpsConfig(AppConfig):
         register(checks.encryption_keys_check, Tags.security)
         register(checks.email_and_sms_check)
         register(checks.email_reachable_check, Tags.security, deploy=True)
+        register(checks.missing_secrets_check, Tags.security, deploy=True)
         signals.connect()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="ops.register_watchdog")
 

@@ -9,7 +9,7 @@ message at all: kombu would stop the worker on it ("Unrecoverable error"); this 
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu.transport import redis as kombu_redis
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renda.settings")
@@ -19,6 +19,21 @@ logger = logging.getLogger("renda.celery")
 app = Celery("renda")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_without_secrets(**kwargs) -> None:
+    """A worker or beat does not start without the server's secrets (settings.MISSING_SECRETS). Celery logs and
+    swallows a receiver's exceptions, so the refusal is a SystemExit with the reason."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from renda.env import require_secrets
+
+    try:
+        require_secrets()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def _is_envelope(payload) -> bool:

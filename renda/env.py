@@ -41,3 +41,15 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def require_secrets() -> None:
+    """Refuse to serve or run background work without the secrets a server needs (settings.MISSING_SECRETS)."""
+    from django.conf import settings
+
+    missing = getattr(settings, "MISSING_SECRETS", [])
+    if missing:
+        raise ImproperlyConfigured(
+            f"未设置 {'、'.join(missing)}：网站和后台任务不能启动。请在 .env 中设置后重启（见 README“Environment "
+            f"variables”；生成方法见 docs/security.md）。Missing: {', '.join(missing)}."
+        )

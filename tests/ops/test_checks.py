@@ -64,3 +64,35 @@ def test_the_holiday_check_is_core_s_and_registered_once():
     names = [c.__name__ for c in registry.get_checks(include_deployment_checks=True)]
     assert names.count("holiday_schedule_check") == 1
     assert "secret_key_check" in names and "email_reachable_check" in names
+
+
+def _bare(args: list[str]):
+    """A command on a checkout without any secret and without DEBUG, as a newcomer or a misconfigured server runs it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    drop = {"DEBUG", "RENDA_TESTING", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ID_HASH_KEY", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_without_secrets_tools_run_but_nothing_serves_or_encrypts():
+    done = _bare(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert done.returncode == 0 and "No changes detected" in done.stdout, done.stderr[-2000:]
+
+    served = _bare(["-c", "import renda.wsgi"])
+    assert served.returncode != 0
+    assert "未设置 SECRET_KEY、FIELD_ENCRYPTION_KEYS、ID_HASH_KEY：网站和后台任务不能启动" in served.stderr
+
+    # The signal Celery sends as a worker (and beat) starts, to the project's own receiver.
+    worker = _bare(["-c", "import renda.celery; from celery import signals; signals.worker_init.send(sender=None)"])
+    assert worker.returncode != 0 and "网站和后台任务不能启动" in worker.stderr
+
+    crypt = _bare(["manage.py", "shell", "-c", "from core import crypto; crypto.encrypt('110101199003071234')"])
+    assert crypt.returncode != 0 and "未设置 FIELD_ENCRYPTION_KEYS，不能加密或解密身份证号" in crypt.stderr
+
+    deploy = _bare(["manage.py", "check", "--deploy"])
+    assert deploy.returncode != 0 and "ops.E004" in deploy.stderr
