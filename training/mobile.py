@@ -34,8 +34,7 @@ def my_trainings(request):
     upcoming, past = [], []
     for e in history:
         # A session stays under 待参加 until its last day is over (a two-day course the deputy is attending now).
-        last = max((d.date for d in e.session.days.all()), default=None)
-        (upcoming if last and last >= today else past).append(e)
+        (upcoming if e.last_date and e.last_date >= today else past).append(e)
     upcoming.sort(key=lambda e: e.first_date)
     return render(
         request,

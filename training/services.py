@@ -277,10 +277,17 @@ def _require_self_or_manager(actor, enrolment: Enrolment) -> None:
 
 
 @transaction.atomic
+def _not_checked_in(enrolment: Enrolment, what: str) -> None:
+    """Once the deputy has checked in there is nothing left to confirm or ask leave for (我的培训 offers neither)."""
+    if enrolment.checkins.exists():
+        raise IllegalTransition(f"您已签到，不能再{what}。")
+
+
 def confirm(enrolment: Enrolment, *, actor) -> Enrolment:
     _require_self_or_manager(actor, enrolment)
     if _session_over(enrolment.session):
         raise IllegalTransition("培训已结束，不能再确认参加。")
+    _not_checked_in(enrolment, "确认参加")
     return _transition(enrolment, "confirm", actor=actor, responded_at=timezone.now())
 
 
@@ -292,6 +299,7 @@ def request_leave(enrolment: Enrolment, *, actor, reason: str) -> Enrolment:
         raise ValidationError({"reason": "请填写请假事由。"})
     if _session_over(enrolment.session):
         raise IllegalTransition("培训已结束，不能再请假。")
+    _not_checked_in(enrolment, "请假")
     locked = _transition(
         enrolment,
         "request_leave",

@@ -219,7 +219,8 @@ def figures(sessions, *, congress_ids, all_sessions=None, on: dt.date | None = N
 
 
 def person_history(person):
-    """A deputy's trainings, newest first: each enrolment with its session, first date, days attended and hours.
+    """A deputy's trainings, newest first: each enrolment with its session, first and last date, days attended and
+    hours (a session is current until its last date is past).
     Used by the deputy's page (roster) and the phone (我的培训)."""
     day_count = Subquery(
         TrainingDay.objects.filter(session=OuterRef("session"))
@@ -234,6 +235,9 @@ def person_history(person):
         .annotate(
             first_date=Subquery(
                 TrainingDay.objects.filter(session=OuterRef("session")).order_by("date").values("date")[:1]
+            ),
+            last_date=Subquery(
+                TrainingDay.objects.filter(session=OuterRef("session")).order_by("-date").values("date")[:1]
             ),
             day_count=Coalesce(day_count, 0),
             attended_days=Count("checkins", distinct=True),

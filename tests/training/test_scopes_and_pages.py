@@ -281,3 +281,22 @@ def test_my_trainings_shows_a_course_under_way_as_checked_in_without_confirm_or_
     assert "两天的履职培训班" in upcoming and "已签到 1/2 天" in upcoming
     assert "确认参加" not in upcoming and "请假" not in upcoming
     assert "上月的专题培训" in history and "未签到" in history
+
+
+def test_after_checking_in_a_deputy_can_neither_ask_leave_nor_confirm_again(make_session, make_deputy, enrol):
+    from core.exceptions import IllegalTransition
+    from training import services
+
+    today = timezone.localdate()
+    session = make_session([today, today + dt.timedelta(days=1)])
+    enrolment = enrol(session, make_deputy(), status=Enrolment.Status.INVITED)
+    CheckIn.objects.create(
+        enrolment=enrolment, day=session.days.order_by("date").first(), checked_at=timezone.now(), method="qr"
+    )
+    user = enrolment.person.user
+    with pytest.raises(IllegalTransition, match="您已签到，不能再请假"):
+        services.request_leave(enrolment, actor=user, reason="临时有事")
+    with pytest.raises(IllegalTransition, match="您已签到，不能再确认参加"):
+        services.confirm(enrolment, actor=user)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.INVITED and enrolment.leave_reason == ""
