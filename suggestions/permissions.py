@@ -58,15 +58,16 @@ def visible_assignments(user):
     return Assignment.objects.filter(suggestion__in=visible_suggestions(user))
 
 
-def is_office(user, suggestion: Suggestion | None = None) -> bool:
-    """Office staff (or township staff) of the suggestion's congress: reviews, assigns, decides, closes."""
+def is_office(user, suggestion: Suggestion | None = None, *, congress_id: int | None = None) -> bool:
+    """Office staff (or township staff) of the suggestion's (or the given) congress: reviews, assigns, decides,
+    closes, enters paper suggestions. With neither given: whether the user is office staff anywhere."""
     if user.is_superuser or user.has_role(Role.ADMIN):
         return True
     if not user.has_role(Role.STAFF, Role.TOWN_STAFF):
         return False
-    if suggestion is None:
-        return True
-    return suggestion.congress_id in office_congress_ids(user)
+    if suggestion is not None:
+        congress_id = suggestion.congress_id
+    return congress_id is None or congress_id in office_congress_ids(user)
 
 
 def is_unit_user(user, assignment: Assignment) -> bool:

@@ -32,7 +32,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import UNIT_ROLES, Role, User
-from accounts.scopes import office_congress_ids
 from core import audit, uploads
 from core.deadlines import deadline
 from core.exceptions import IllegalTransition
@@ -58,6 +57,7 @@ from .models import (
     SupervisionScore,
     Transition,
 )
+from .permissions import is_office
 from .rules import rules
 
 S = Suggestion.State
@@ -354,18 +354,14 @@ def find_deputy(congress_id: int, text: str) -> Person:
     if hint:
         matches = matches.filter(workplace__contains=hint)
     found = list(matches.order_by("id")[:6])
+    if not found and hint:
+        raise ValueError(f"没有工作单位含“{hint}”的在任代表“{name}”")
     if not found:
-        return _no_deputy(name, hint)
+        raise ValueError(f"本级人大没有名为“{name}”的在任代表")
     if len(found) > 1:
         places = "、".join(f"{name}（{p.workplace or '未填工作单位'}）" for p in found[:5])
         raise ValueError(f"有{len(found)}位在任代表名为“{name}”：{places}。请在姓名后用括号注明工作单位")
     return found[0]
-
-
-def _no_deputy(name: str, hint: str):
-    if hint:
-        raise ValueError(f"没有工作单位含“{hint}”的在任代表“{name}”")
-    raise ValueError(f"本级人大没有名为“{name}”的在任代表")
 
 
 @transaction.atomic
@@ -388,9 +384,7 @@ def enter_for_deputy(
     (their signatures are on the paper); the timeline says who entered it and when the paper was received, and the
     lead deputy and co-signers are told so they can check the text against their original."""
     congress_id = _pk(congress)
-    if not (actor.is_superuser or actor.has_role(Role.ADMIN)) and not (
-        actor.has_role(Role.STAFF, Role.TOWN_STAFF) and congress_id in office_congress_ids(actor)
-    ):
+    if not is_office(actor, congress_id=congress_id):
         raise PermissionDenied("只有本级人大代表工委工作人员可以代为录入建议")
     errors: dict[str, str] = {}
     if not _deputy_of(_pk(lead_deputy), congress_id):
