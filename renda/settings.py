@@ -101,18 +101,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
 # PostgreSQL's JIT compiles a few millisecond queries for tens of milliseconds (the scope's long IN lists inflate the
 # planner's costs past jit_above_cost): off, as usual for an OLTP application (bench/RESULTS.md). DB_OPTIONS overrides.
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env("DB_OPTIONS", "-c jit=off")
+def _with_db_options(db: dict) -> dict:
+    if db["ENGINE"].endswith("postgresql"):
+        db.setdefault("OPTIONS", {})["options"] = env("DB_OPTIONS", "-c jit=off")
+    return db
+
+
+_with_db_options(DATABASES["default"])
 # An optional read replica (PostgreSQL streaming replication) for the report builds: renda/db_routers.py.
 if env("DATABASE_REPLICA_URL", ""):
-    DATABASES["replica"] = dj_database_url.parse(
-        env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    DATABASES["replica"] = _with_db_options(
+        dj_database_url.parse(
+            env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
-        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = env("DB_OPTIONS", "-c jit=off")
 DATABASE_ROUTERS = ["renda.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
