@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from django import forms
 from django.db.models import Aggregate, CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 
+from core.pagination import fast_selects
 from organization.models import Congress
 
 from . import permissions
@@ -81,6 +83,68 @@ def group_names(summary: str | None) -> list[str]:
     return sorted(n for n in (summary or "").split(SEP) if n)
 
 
+GROUP_OPTIONS_LIMIT = 300  # more visible groups than this (a province: 13,186): offer those of the chosen township
+GROUPS_NARROWED_HELP = "先选择所属镇街，再选该镇街的代表小组"
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def option_rows(qs, kind: str, order: str = "pk"):
+    """A select's choices as (kind, pk, name, sort key) rows, so that several selects are read in one UNION. No
+    ORDER BY or LIMIT inside: SQLite (the demo) refuses them in a part of a UNION."""
+    return (
+        qs.order_by()
+        .annotate(option_kind=Value(kind), option_order=F(order))
+        .values_list("option_kind", "pk", "name", "option_order")
+    )
+
+
+class AreaOptions(NamedTuple):
+    townships: list
+    groups: list
+    narrowed: bool = False  # only the chosen township's groups (and the chosen group) are offered
+    more: dict | None = None  # the choices of the caller's own parts, by kind
+
+
+def area_options(user, data, *more) -> AreaOptions:
+    """The 所属镇街 and 代表小组 choices of a list's filters, read in one query (a UNION, together with the caller's
+    `more` parts shaped by option_rows), bounded: when the user sees more than GROUP_OPTIONS_LIMIT groups, only the
+    groups of the chosen township (and the chosen group) are offered, and `narrowed` says so. A province office would
+    otherwise get a page of 14,000 <option>s (700 KB, most of the page's time). A group the user sees is offered
+    whenever it is the chosen one, so a form on these choices accepts exactly the visible groups (and townships)."""
+    township, group = _int(data.get("township")), _int(data.get("group"))
+    groups = permissions.visible_groups(user)
+    parts = [
+        # The bound as an IN over a sliced subquery: SQLite (the demo) refuses LIMIT in a part of a UNION.
+        option_rows(groups.filter(pk__in=groups.order_by("pk").values("pk")[: GROUP_OPTIONS_LIMIT + 1]), "g"),
+        option_rows(groups.filter(Q(area_id=township) | Q(pk=group)) if township or group else groups.none(), "n"),
+        *more,
+    ]
+    rows = option_rows(permissions.visible_townships(user), "t").union(*parts, all=True)
+    by_kind: dict[str, list] = {}
+    for kind, pk, name, _order in sorted(rows, key=lambda r: (r[3], r[1])):
+        by_kind.setdefault(kind, []).append((pk, name))
+    first, chosen = by_kind.pop("g", []), by_kind.pop("n", [])
+    narrowed = len(first) > GROUP_OPTIONS_LIMIT
+    return AreaOptions(by_kind.pop("t", []), chosen if narrowed else first, narrowed, by_kind)
+
+
+def offer_area_options(form, options: AreaOptions) -> None:
+    """Give a filter form's `township` and `group` selects their choices (rendered by string join: a province has
+    1,344 townships) and Chinese refusals, and tell the user to choose a township first when the groups are narrowed
+    to it."""
+    form.fields["township"].choices = [("", "全部")] + options.townships
+    form.fields["group"].choices = [("", "全部")] + options.groups
+    # A township or group outside the user's scope is refused like one that does not exist.
+    form.fields["township"].error_messages["invalid_choice"] = "请从列表中选择您可查看的镇街。"
+    form.fields["group"].error_messages["invalid_choice"] = "请从列表中选择您可查看的代表小组。"
+    if options.narrowed:
+        form.fields["group"].help_text = GROUPS_NARROWED_HELP
+    fast_selects(form, "township", "group")
+
+
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=30, help_text="姓名或拼音首字母，如 zw")
     level = forms.ChoiceField(label="代表层级", required=False, choices=[("", "全部")] + Congress.Level.choices)
@@ -90,12 +154,10 @@ class PersonFilterForm(forms.Form):
     party = forms.ChoiceField(label="党派", required=False, choices=[("", "全部")] + [(p, p) for p in PARTIES])
     composition = forms.ChoiceField(label="代表构成", required=False, choices=[("", "全部")] + Composition.choices)
 
-    def __init__(self, data, *, user, options: tuple[list, list] | None = None):
+    def __init__(self, data, *, user, options: AreaOptions | None = None):
         super().__init__(data)
         self.user = user
-        townships, groups = options if options is not None else filter_options(user)
-        self.fields["township"].choices = [("", "全部")] + townships
-        self.fields["group"].choices = [("", "全部")] + groups
+        offer_area_options(self, options if options is not None else AreaOptions(*filter_options(user)))
         # Filtering by a masked field would reveal it: only roles that see 党派 may filter by it.
         if not permissions.can_see_personal_data(user):
             del self.fields["party"]
@@ -134,20 +196,11 @@ class PersonFilterForm(forms.Form):
 
 
 def filter_options(user) -> tuple[list, list]:
-    """(townships, groups) the user may filter by, read in one query (a UNION), to keep the list's query count low."""
-    areas = (
-        permissions.visible_townships(user)
-        .order_by()
-        .annotate(option_kind=Value("t"))
-        .values_list("option_kind", "pk", "name")
-    )
-    groups = (
-        permissions.visible_groups(user)
-        .order_by()
-        .annotate(option_kind=Value("g"))
-        .values_list("option_kind", "pk", "name")
+    """(townships, groups) the user may filter by, every one of them, read in one query (a UNION)."""
+    rows = option_rows(permissions.visible_townships(user), "t").union(
+        option_rows(permissions.visible_groups(user), "g"), all=True
     )
     townships, group_choices = [], []
-    for kind, pk, name in sorted(areas.union(groups, all=True), key=lambda r: r[1]):
+    for kind, pk, name, _order in sorted(rows, key=lambda r: r[1]):
         (townships if kind == "t" else group_choices).append((pk, name))
     return townships, group_choices

@@ -64,13 +64,14 @@ def liaison_persons(user):
     )
 
 
-def visible_records(user):
-    """Duty records `user` may see: by office scope, liaison groups, and the deputy's own."""
+def visible_records(user, *, per_row: bool = False):
+    """Duty records `user` may see: by office scope, liaison groups, and the deputy's own. per_row: for a page of
+    rows or a bounded count (see deputies.permissions.visible_persons); the same records."""
     if not user.is_authenticated:
         return DutyRecord.objects.none()
     if user.is_superuser or office_congress_ids(user) is ALL:
         return DutyRecord.objects.all()
-    return DutyRecord.objects.filter(person__in=visible_persons(user))
+    return DutyRecord.objects.filter(person__in=visible_persons(user, per_row=per_row))
 
 
 def can_verify(user, record: DutyRecord) -> bool:

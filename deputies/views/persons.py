@@ -7,7 +7,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.models import AuditEntry
-from core.pagination import BoundedPaginator, fast_selects
+from core.pagination import BoundedPaginator
 
 from .. import permissions, services
 from ..exporting import XLSX, export_persons
-from ..filters import PersonFilterForm, group_names, seat_labels, with_summaries
+from ..filters import PersonFilterForm, area_options, group_names, seat_labels, with_summaries
 from ..forms import PersonForm, SeatForm
 from ..models import GroupMembership, Seat
 from .common import add_service_errors, history_rows, require_edit, roster_view
@@ -27,45 +26,10 @@ from .common import add_service_errors, history_rows, require_edit, roster_view
 PAGE_SIZE = 20
 
 
-GROUP_OPTIONS_LIMIT = 300  # more visible groups than this (a province: 13,186): offer those of the chosen township
-
-
-def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
-
-
-def list_options(user, data) -> tuple[list, list, bool]:
-    """(townships, groups, narrowed) for the list's filter selects, in one query (a UNION) like filter_options, but
-    bounded: when the user sees more than GROUP_OPTIONS_LIMIT groups, only the groups of the chosen township (and
-    the chosen group) are offered, and `narrowed` says so. A province office would otherwise get a page of 14,000
-    <option>s (700 KB, most of the page's time)."""
-    township, group = _int(data.get("township")), _int(data.get("group"))
-
-    def shaped(qs, kind):
-        return qs.order_by().annotate(option_kind=Value(kind)).values_list("option_kind", "pk", "name")
-
-    groups = permissions.visible_groups(user)
-    parts = [
-        # The bound as an IN over a sliced subquery: SQLite (the demo) refuses LIMIT in a part of a UNION.
-        shaped(groups.filter(pk__in=groups.order_by("pk").values("pk")[: GROUP_OPTIONS_LIMIT + 1]), "g"),
-        shaped(groups.filter(Q(area_id=township) | Q(pk=group)) if township or group else groups.none(), "n"),
-    ]
-    rows = list(shaped(permissions.visible_townships(user), "t").union(*parts, all=True))
-    townships = sorted((pk, name) for kind, pk, name in rows if kind == "t")
-    first = [(pk, name) for kind, pk, name in rows if kind == "g"]
-    narrowed = len(first) > GROUP_OPTIONS_LIMIT
-    chosen = {(pk, name) for kind, pk, name in rows if kind == "n"}
-    return townships, sorted(chosen if narrowed else first), narrowed
-
-
 @roster_view
 def person_list(request):
     user = request.user
-    townships, groups, narrowed = list_options(user, request.GET)
-    form = PersonFilterForm(request.GET, user=user, options=(townships, groups))
-    fast_selects(form, "township")
-    if narrowed:
-        form.fields["group"].help_text = "先选择所属镇街，再选该镇街的代表小组"
+    form = PersonFilterForm(request.GET, user=user, options=area_options(user, request.GET))
     qs = with_summaries(form.filter(permissions.visible_persons(user, per_row=True)))
     page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [

@@ -9,8 +9,8 @@ from django import forms
 from django.urls import reverse
 
 from core.pagination import COUNT_LIMIT, BoundedPaginator, fast_selects
+from deputies.filters import GROUP_OPTIONS_LIMIT
 from deputies.models import ActivityGroup, Person
-from deputies.views.persons import GROUP_OPTIONS_LIMIT
 
 
 def persons_in(area, n, prefix="甲"):
