@@ -6,6 +6,7 @@ Every app's permissions module starts from here, so lists, detail pages, exports
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 
 from organization.models import Congress
 
@@ -25,38 +26,69 @@ class _All:
 ALL = _All()
 
 
-def office_congress_ids(user) -> set[int] | _All:
+class CongressScope(frozenset):
+    """An office's congresses: a set of ids (for membership and iteration in Python) that also knows whether it is
+    every congress in the database — the office at the root of the only congress tree, a province platform's top
+    office. Filters then ask `congress IS NOT NULL` (the same rows, since a foreign key names an existing congress)
+    instead of sending every id: a province's 1,471 ids made each scoped query compile and plan 1,471 parameters
+    (bench/RESULTS.md). Unlike ALL it keeps the role's own conditions (a committee still sees only its field)."""
+
+    everything: bool = False
+
+    @classmethod
+    def of(cls, ids, *, everything: bool = False) -> CongressScope:
+        scope = cls(ids)
+        scope.everything = everything
+        return scope
+
+
+def congress_in(scope, field: str = "congress_id") -> Q:
+    """The condition that `field` (a path to a congress id) lies in `scope` (a set of ids or a CongressScope)."""
+    if scope is ALL or getattr(scope, "everything", False):
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__in": scope})
+
+
+def _subtree(pk: int) -> CongressScope:
+    """Congress `pk` and all below it, and whether that is every congress, in one recursive query."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(Congress._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id = %s "
+            f"UNION SELECT c.id FROM {table} c JOIN tree t ON c.parent_id = t.id) "
+            f"SELECT id, (SELECT COUNT(*) FROM {table}) FROM tree",
+            [pk],
+        )
+        rows = cursor.fetchall()
+    return CongressScope.of((row[0] for row in rows), everything=bool(rows) and len(rows) == rows[0][1])
+
+
+def office_congress_ids(user) -> CongressScope | _All:
     """Congresses whose office records `user` may read as office staff, leader, committee or township staff."""
     cached = getattr(user, "_congress_scope", None)
     if cached is not None:
         return cached
     if not user.is_authenticated:
-        scope: set[int] | _All = set()
+        scope: CongressScope | _All = CongressScope()
     elif user.is_superuser or user.has_role(Role.ADMIN):
         scope = ALL
     elif user.congress_id and user.role_set & OFFICE_ROLES:
         if settings.RENDA_UPPER_READS_LOWER:
-            scope = Congress.subtree_ids(user.congress_id)
+            scope = _subtree(user.congress_id)
         else:
-            scope = {user.congress_id}
+            scope = CongressScope({user.congress_id})
     else:
-        scope = set()
+        scope = CongressScope()
     user._congress_scope = scope
     return scope
-
-
-def filter_by_congress(queryset, user, field: str = "congress"):
-    """Restrict `queryset` to the user's congresses through `field` (a path to a Congress foreign key)."""
-    scope = office_congress_ids(user)
-    if scope is ALL:
-        return queryset
-    return queryset.filter(**{f"{field}__in": scope})
 
 
 def managed_congresses(user):
     scope = office_congress_ids(user)
     qs = Congress.objects.filter(is_managed=True)
-    return qs if scope is ALL else qs.filter(pk__in=scope)
+    return qs if scope is ALL else qs.filter(congress_in(scope, "pk"))
 
 
 def is_system_admin(user) -> bool:
@@ -101,11 +133,13 @@ def readable_area_ids(user) -> set[int] | _All:
     # on PostgreSQL and SQLite alike, like Congress.subtree_ids.
     quote = connection.ops.quote_name
     area, congress = quote(Area._meta.db_table), quote(Congress._meta.db_table)
-    params = sorted(scope)
+    everything = getattr(scope, "everything", False)
+    params = [] if everything else sorted(scope)
+    in_scope = "" if everything else f" AND id IN ({', '.join(['%s'] * len(params))})"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE tree(id) AS (SELECT area_id FROM {congress} WHERE area_id IS NOT NULL AND id IN "
-            f"({', '.join(['%s'] * len(params))}) UNION SELECT a.id FROM {area} a JOIN tree t ON a.parent_id = t.id) "
+            f"WITH RECURSIVE tree(id) AS (SELECT area_id FROM {congress} WHERE area_id IS NOT NULL{in_scope} "
+            f"UNION SELECT a.id FROM {area} a JOIN tree t ON a.parent_id = t.id) "
             "SELECT id FROM tree",
             params,
         )

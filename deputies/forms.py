@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 
 from accounts.models import Role, User
-from accounts.scopes import ALL, managed_congresses, office_congress_ids
+from accounts.scopes import ALL, congress_in, managed_congresses, office_congress_ids
 from core import idcard
 from organization.models import CommitteeMember, Term
 
@@ -143,7 +143,7 @@ class GroupForm(forms.ModelForm):
         liaisons = User.objects.filter(roles__role=Role.LIAISON, is_active=True)
         scope = office_congress_ids(user)
         if scope is not ALL:
-            liaisons = liaisons.filter(congress_id__in=scope)
+            liaisons = liaisons.filter(congress_in(scope))
         self.fields["liaison_user"].queryset = liaisons.distinct()
         self.fields["linked_members"].queryset = CommitteeMember.objects.filter(congress__in=congresses)
         if self.instance.pk:

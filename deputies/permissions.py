@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from organization.models import Congress
 
 from .models import ActivityGroup, GroupMembership, Person, Seat
@@ -31,6 +31,11 @@ def can_see_personal_data(user, person: Person | None = None) -> bool:
     return person is not None and user.person_id is not None and user.person_id == person.pk
 
 
+def township_areas_in(scope):
+    """The areas of the township congresses in `scope` (a township office's deputies live there)."""
+    return Congress.objects.filter(congress_in(scope, "pk"), level=Congress.Level.TOWNSHIP).values("area_id")
+
+
 def visible_persons(user, *, per_row: bool = False):
     """The persons `user` may see: by congress scope (a seat there, or living in one of its townships), the members
     of the groups a liaison keeps, and a deputy's own record.
@@ -47,8 +52,8 @@ def visible_persons(user, *, per_row: bool = False):
         return Person.objects.all()
     cond = Q(pk__in=[])
     if scope:
-        township_areas = Congress.objects.filter(pk__in=scope, level=Congress.Level.TOWNSHIP).values("area_id")
-        seats = Seat.objects.filter(person=OuterRef("pk"), congress_id__in=scope)
+        township_areas = township_areas_in(scope)
+        seats = Seat.objects.filter(congress_in(scope), person=OuterRef("pk"))
         if per_row:
             seats = seats.filter(person_id__gte=OuterRef("pk"))
         cond |= Q(Exists(seats))
@@ -66,10 +71,10 @@ def visible_groups(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return ActivityGroup.objects.all()
-    cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope) if scope else Q(pk__in=[])
     if scope:
         # A township's office also sees the (county) groups of its township.
-        township_areas = Congress.objects.filter(pk__in=scope, level=Congress.Level.TOWNSHIP).values("area_id")
+        township_areas = township_areas_in(scope)
         cond |= Q(area_id__in=township_areas)
     if user.has_role(Role.LIAISON):
         cond |= Q(liaison_user=user)
@@ -101,7 +106,7 @@ def visible_townships(user):
         return qs
     if not scope:
         return qs.none()
-    in_scope = Congress.objects.filter(pk__in=scope)
+    in_scope = Congress.objects.filter(congress_in(scope, "pk"))
     return qs.filter(
         Q(Exists(in_scope.filter(area=OuterRef("pk")))) | Q(Exists(in_scope.filter(area=OuterRef("parent"))))
     )
@@ -113,7 +118,7 @@ def seat_congresses(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return Congress.objects.all()
-    return Congress.objects.filter(Q(pk__in=scope) | Q(is_managed=False))
+    return Congress.objects.filter(congress_in(scope, "pk") | Q(is_managed=False))
 
 
 def can_edit_person(user, person: Person) -> bool:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from deputies.models import GroupMembership, Person
-from deputies.permissions import visible_persons
+from deputies.permissions import township_areas_in, visible_persons
 from organization.models import Congress
 
 from .models import AssessmentRuleSet, DutyRecord, Interview, MeetingAttendance, Score, StandingMeeting, VoterReport
@@ -52,9 +52,9 @@ def office_persons(user):
         return Person.objects.none()
     from deputies.models import Seat
 
-    township_areas = Congress.objects.filter(pk__in=scope, level=Congress.Level.TOWNSHIP).values("area_id")
     return Person.objects.filter(
-        Q(Exists(Seat.objects.filter(person=OuterRef("pk"), congress_id__in=scope))) | Q(township_id__in=township_areas)
+        Q(Exists(Seat.objects.filter(congress_in(scope), person=OuterRef("pk"))))
+        | Q(township_id__in=township_areas_in(scope))
     )
 
 
@@ -144,7 +144,7 @@ def visible_rule_sets(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return AssessmentRuleSet.objects.all()
-    cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope) if scope else Q(pk__in=[])
     if user.person_id:
         cond |= Q(congress__seats__person_id=user.person_id)
     return AssessmentRuleSet.objects.filter(cond).distinct()
@@ -168,11 +168,11 @@ def keepable_congresses(user):
 def readable_congresses(user):
     scope = office_congress_ids(user)
     qs = Congress.objects.filter(is_managed=True)
-    return qs if scope is ALL else qs.filter(pk__in=scope)
+    return qs if scope is ALL else qs.filter(congress_in(scope, "pk"))
 
 
 def visible_standing_meetings(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return StandingMeeting.objects.all()
-    return StandingMeeting.objects.filter(congress_id__in=scope or [])
+    return StandingMeeting.objects.filter(congress_in(scope))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import OFFICE_ROLES, UNIT_ROLES, Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from deputies.models import GroupMembership
 
 from . import models as m
@@ -53,7 +53,7 @@ def _office(user, field: str = "congress_id") -> Q | None:
     scope = office_congress_ids(user)
     if scope is ALL:
         return None
-    return Q(**{f"{field}__in": scope}) if scope else Q(pk__in=[])
+    return congress_in(scope, field) if scope else Q(pk__in=[])
 
 
 def _visible(user, qs, cond_for_others, field: str = "congress_id"):

@@ -4,7 +4,14 @@ special committees and standing-committee members. The pages and the API both st
 from __future__ import annotations
 
 from accounts.models import Role
-from accounts.scopes import ALL, can_manage_congress, is_system_admin, readable_area_ids, readable_congress_ids
+from accounts.scopes import (
+    ALL,
+    can_manage_congress,
+    congress_in,
+    is_system_admin,
+    readable_area_ids,
+    readable_congress_ids,
+)
 
 from .models import Area, CommitteeMember, Congress, HandlingUnit, Meeting, SpecialCommittee, Term
 
@@ -23,7 +30,7 @@ def can_edit(user, congress_id: int | None) -> bool:
 
 def _by_congress(qs, user, field: str = "congress_id"):
     scope = readable_congress_ids(user)
-    return qs if scope is ALL else qs.filter(**{f"{field}__in": scope})
+    return qs if scope is ALL else qs.filter(congress_in(scope, field))
 
 
 def visible_congresses(user):
@@ -52,7 +59,7 @@ def visible_members(user):
 
 def visible_areas(user):
     scope = readable_area_ids(user)
-    return Area.objects.all() if scope is ALL else Area.objects.filter(pk__in=scope)
+    return Area.objects.all() if scope is ALL else Area.objects.filter(congress_in(scope, "pk"))
 
 
 def own_editable_congress(user) -> Congress | None:

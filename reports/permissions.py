@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import UNIT_ROLES, Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from deputies.models import Person
 from organization.models import Congress, HandlingUnit
 
@@ -41,7 +41,7 @@ def visible_jobs(user):
     qs = ReportJob.objects.select_related("requested_by", "unit", "person", "congress")
     if is_office(user):
         scope = office_congress_ids(user)
-        return qs if scope is ALL else qs.filter(congress_id__in=scope)
+        return qs if scope is ALL else qs.filter(congress_in(scope))
     if is_unit(user):
         return qs.filter(kind=Kind.UNIT, unit_id=user.unit_id)
     return qs.none()
@@ -52,7 +52,7 @@ def congresses(user):
     if is_office(user):
         scope = office_congress_ids(user)
         qs = Congress.objects.filter(is_managed=True)
-        return qs if scope is ALL else qs.filter(pk__in=scope)
+        return qs if scope is ALL else qs.filter(congress_in(scope, "pk"))
     if is_unit(user):
         return Congress.objects.filter(units=user.unit_id)
     return Congress.objects.none()

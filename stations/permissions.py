@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 
 from .models import Activity, DutySlot, Message, Reception, Station, StationDeputy
 
@@ -34,7 +34,7 @@ def visible_stations(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return Station.objects.all()
-    cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope) if scope else Q(pk__in=[])
     if user.has_role(Role.LIAISON):
         cond |= Q(Exists(Station.liaisons.through.objects.filter(station_id=OuterRef("pk"), user_id=user.pk)))
     if user.person_id:
@@ -111,7 +111,7 @@ def visible_messages(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return Message.objects.all()
-    cond = Q(station__congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope, "station__congress_id") if scope else Q(pk__in=[])
     if user.has_role(Role.LIAISON):
         cond |= Q(Exists(Station.liaisons.through.objects.filter(station_id=OuterRef("station_id"), user_id=user.pk)))
     if user.person_id:

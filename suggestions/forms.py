@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 
-from accounts.scopes import ALL, readable_congress_ids
+from accounts.scopes import ALL, congress_in, readable_congress_ids
 from organization.models import CommitteeMember, HandlingUnit, Meeting, SpecialCommittee
 
 from .models import Answer, Assignment, Category, Contact, Rating, Suggestion, Supervision
@@ -92,7 +92,7 @@ def filter_options(user, *, selected=None) -> dict[str, list[tuple[str, str]]]:
     scope = readable_congress_ids(user)
 
     def scoped(qs, field="congress_id"):
-        return qs if scope is ALL else qs.filter(**{f"{field}__in": scope})
+        return qs if scope is ALL else qs.filter(congress_in(scope, field))
 
     def shape(qs, kind, label):
         return (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import UNIT_ROLES, Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 
 from .models import Assignment, CoSigner, Suggestion
 
@@ -27,10 +27,10 @@ def _office_condition(user) -> Q:
     if not scope:
         return Q(pk__in=[])
     if user.has_role(*WHOLE_OFFICE_ROLES):
-        return Q(congress_id__in=scope) & not_draft
+        return congress_in(scope) & not_draft
     if user.has_role(Role.COMMITTEE) and user.committee_id:
         field = Q(committee_id=user.committee_id) | Q(key_committee_id=user.committee_id)
-        return Q(congress_id__in=scope) & field & not_draft
+        return congress_in(scope) & field & not_draft
     return Q(pk__in=[])
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import OFFICE_ROLES, Role
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from organization.models import Congress
 
 from .models import Enrolment, Material, TrainingSession
@@ -31,7 +31,7 @@ def visible_sessions(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return TrainingSession.objects.all()
-    cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope) if scope else Q(pk__in=[])
     if user.person_id:
         cond |= Q(Exists(Enrolment.objects.filter(session=OuterRef("pk"), person_id=user.person_id)))
     return TrainingSession.objects.filter(cond)
@@ -68,7 +68,7 @@ def organiser_congresses(user):
         return qs
     if not user.has_role(*MANAGE_ROLES):
         return qs.none()
-    return qs.filter(pk__in=scope)
+    return qs.filter(congress_in(scope, "pk"))
 
 
 def visible_enrolments(user):
@@ -78,7 +78,7 @@ def visible_enrolments(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return Enrolment.objects.all()
-    cond = Q(session__congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope, "session__congress_id") if scope else Q(pk__in=[])
     if user.person_id:
         cond |= Q(person_id=user.person_id)
     return Enrolment.objects.filter(cond)
@@ -90,7 +90,7 @@ def visible_materials(user):
     scope = office_congress_ids(user)
     if scope is ALL:
         return Material.objects.all()
-    cond = Q(congress_id__in=scope) if scope else Q(pk__in=[])
+    cond = congress_in(scope) if scope else Q(pk__in=[])
     if user.person_id:
         # A deputy may open the materials of the sessions they are on the list of.
         cond |= Q(Exists(Enrolment.objects.filter(session__materials=OuterRef("pk"), person_id=user.person_id)))

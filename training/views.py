@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from core.exceptions import IllegalTransition
 from organization.models import Congress
 
@@ -362,7 +362,7 @@ def figures(request):
     scope = office_congress_ids(user)
     congresses = Congress.objects.filter(is_managed=True)
     if scope is not ALL:
-        congresses = congresses.filter(pk__in=scope)
+        congresses = congresses.filter(congress_in(scope, "pk"))
     year_raw = request.GET.get("year", "")
     year = int(year_raw) if year_raw.isdigit() else timezone.localdate().year
     kind = request.GET.get("kind", "")

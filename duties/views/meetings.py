@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.scopes import ALL, office_congress_ids
+from accounts.scopes import ALL, congress_in, office_congress_ids
 from deputies.models import Person, Seat
 from organization.models import Meeting
 
@@ -25,7 +25,7 @@ from .common import add_service_errors, reader_view, staff_view
 def _visible_meetings(user):
     scope = office_congress_ids(user)
     qs = Meeting.objects.select_related("term__congress")
-    return qs if scope is ALL else qs.filter(term__congress_id__in=scope)
+    return qs if scope is ALL else qs.filter(congress_in(scope, "term__congress_id"))
 
 
 @reader_view
