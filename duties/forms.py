@@ -7,9 +7,12 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from core.pagination import fast_selects
+from deputies import picker
 from deputies.filters import area_options, offer_area_options, option_rows
-from deputies.models import ActivityGroup, Person
+from deputies.models import ActivityGroup, GroupMembership, Person
 
+from . import permissions
 from .models import AssessmentItem, AssessmentRuleSet, DutyRecord, DutyType, Interview, MeetingAttendance, VoterReport
 from .photos import MAX_PHOTOS
 
@@ -85,8 +88,29 @@ class DutyRecordForm(forms.ModelForm):
         return {k: self.cleaned_data.get(k) for k in self.Meta.fields}
 
 
+def picker_choices(user, q: str = "") -> tuple[list[Person], bool]:
+    """The deputy picker's choices on the staff forms that record for a deputy (a duty, 述职): with a search, deputies
+    by name or pinyin initials; without one, a liaison's group members (an office finds by name). Candidates first,
+    then the scope of the form (permissions.recordable_persons) on at most PICKER_SCAN ids (deputies.picker.pick)."""
+    if q:
+        candidates = picker.matching(Person.objects.all(), q)
+    elif permissions.is_liaison(user):
+        candidates = Person.objects.filter(
+            pk__in=GroupMembership.objects.filter(group__liaison_user=user).values("person_id")
+        )
+    else:
+        return [], False
+    return picker.pick(candidates, permissions.recordable_persons(user))
+
+
+OUT_OF_SCOPE = "所选代表不在您可以代为记录的范围内。"
+
+
 class StaffRecordForm(DutyRecordForm):
-    person = forms.ModelChoiceField(label="代表", queryset=Person.objects.none())
+    """记录履职 on a deputy's behalf. The deputy is chosen with the picker (deputies/picker.py): the field checks the
+    posted id against `persons`, the whole scope, which is never rendered as options."""
+
+    person = picker.PersonPickField(invalid=OUT_OF_SCOPE)
 
     field_order = ["person"]
 
@@ -97,6 +121,7 @@ class StaffRecordForm(DutyRecordForm):
         self.fields["group"].queryset = ActivityGroup.objects.filter(
             memberships__person__in=self.fields["person"].queryset
         ).distinct()
+        fast_selects(self, "group")  # every group of the scope: thousands in a province, rendered by string join
         self.fields["co_participants"].queryset = self.fields["person"].queryset.order_by("name_initials", "pk")
         self.fields["co_participants"].widget = forms.SelectMultiple(attrs={"size": 6})
 
@@ -160,7 +185,7 @@ class StandingMeetingForm(forms.Form):
 
 
 class VoterReportForm(forms.ModelForm):
-    person = forms.ModelChoiceField(label="代表", queryset=Person.objects.none())
+    person = picker.PersonPickField(invalid=OUT_OF_SCOPE)  # chosen with the picker, as on StaffRecordForm
 
     class Meta:
         model = VoterReport

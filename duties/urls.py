@@ -8,6 +8,7 @@ urlpatterns = [
     path("", records.record_list, name="record_list"),
     path("export/", records.record_export, name="record_export"),
     path("records/new/", records.record_create, name="record_create"),
+    path("records/persons/", records.person_lookup, name="person_lookup"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),
     path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
     path("records/<int:pk>/verify/", records.record_verify, name="record_verify"),

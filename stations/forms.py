@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.scopes import managed_congresses
 from core.pagination import fast_selects
+from deputies import picker
 from deputies.models import Person, Seat
 from deputies.permissions import visible_persons, visible_townships
 from organization.models import Area, HandlingUnit
@@ -77,10 +76,6 @@ def stationable_persons(user):
     return visible_persons(user).filter(Exists(active)).order_by("name_initials", "id")
 
 
-PICKER_LIMIT = 20  # choices the deputy picker shows at once, whatever the size of the roster
-PICKER_SCAN = 200  # matching deputies checked against the user's scope per search
-
-
 def addable_persons(user, station):
     """Deputies `user` may station at `station` and who are not stationed there now."""
     return stationable_persons(user).exclude(pk__in=station.memberships.filter(is_active=True).values("person_id"))
@@ -89,46 +84,29 @@ def addable_persons(user, station):
 def picker_choices(user, station, q: str = "") -> tuple[list[Person], bool]:
     """(up to PICKER_LIMIT deputies for the picker, whether there may be more). With a search: by name or the initials
     of its pinyin (as the roster's search); without one: the deputies of the station's township. Never the whole
-    roster, which is 180,000 people in a province.
-
-    Two steps, so the scope check stays cheap at province scale: the first PICKER_SCAN matching deputies with an
-    active seat (an index-friendly query), then the scope (deputies.permissions.visible_persons, which for a province
-    office hashes every seat when applied to the whole table) on those ids only. Whatever is shown is in the scope;
-    a search matching more than PICKER_SCAN deputies asks for more of the name."""
-    q = (q or "").strip()[:30]
+    roster, which is 180,000 people in a province. The candidates have an active seat (an index-friendly query) and
+    only then are checked against the scope (deputies.picker.pick)."""
     active = Seat.objects.filter(person=OuterRef("pk"), status=Seat.Status.ACTIVE)
-    matching = Person.objects.filter(Exists(active))
+    candidates = Person.objects.filter(Exists(active))
     if q:
-        if re.fullmatch(r"[A-Za-z]+", q):
-            matching = matching.filter(Q(name_initials__startswith=q.lower()) | Q(name__icontains=q))
-        else:
-            matching = matching.filter(name__icontains=q)
+        candidates = picker.matching(candidates, q)
     elif station.township_id:
-        matching = matching.filter(township_id=station.township_id)
+        candidates = candidates.filter(township_id=station.township_id)
     else:
         return [], False
-    ids = list(matching.order_by("name_initials", "id").values_list("pk", flat=True)[:PICKER_SCAN])
-    if not ids:
-        return [], False
-    qs = addable_persons(user, station).filter(pk__in=ids).select_related("township")
-    rows = list(qs.order_by("name_initials", "id")[: PICKER_LIMIT + 1])
-    return rows[:PICKER_LIMIT], len(rows) > PICKER_LIMIT or len(ids) == PICKER_SCAN
+    return picker.pick(candidates, addable_persons(user, station))
 
 
 class StationDeputyForm(forms.Form):
-    """Station a deputy. The person is chosen with the search-as-you-type picker (stations/_deputy_picker.html): the
-    field posts a person id and validates it against the whole scope, but never renders the scope as options."""
+    """Station a deputy. The person is chosen with the search-as-you-type picker (deputies/picker.py): the field
+    posts a person id and validates it against the whole scope, but never renders the scope as options."""
 
-    person = forms.ModelChoiceField(label="代表", queryset=Person.objects.none(), widget=forms.HiddenInput)
+    person = picker.PersonPickField(invalid="所选代表不能进驻本站（不在您的范围内、没有在任代表资格或已经进站）。")
     order = forms.IntegerField(label="轮值顺序", min_value=0, initial=0, required=False)
 
     def __init__(self, *args, user, station, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = addable_persons(user, station)
-        self.fields["person"].error_messages["required"] = "请先查找并选择一名代表。"
-        self.fields["person"].error_messages["invalid_choice"] = (
-            "所选代表不能进驻本站（不在您的范围内、没有在任代表资格或已经进站）。"
-        )
 
 
 class EquipmentForm(forms.Form):

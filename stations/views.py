@@ -14,11 +14,13 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.scopes import managed_congresses
 from core.exceptions import IllegalTransition
+from deputies import picker
 from deputies.models import Person
 
 from . import exports, forms, permissions, public, services, standards, stats
@@ -184,9 +186,20 @@ def station_detail(request, pk: int):
 
 
 def _picker_context(request, station) -> dict:
-    q = (request.GET.get("deputy_q") or "").strip()[:30]
+    q = picker.search_text(request)
     choices, more = forms.picker_choices(request.user, station, q)
-    return {"deputy_q": q, "deputy_choices": choices, "deputy_more": more, "picker_limit": forms.PICKER_LIMIT}
+    return {
+        "picker": picker.Picker(
+            q=q,
+            choices=choices,
+            more=more,
+            lookup_url=reverse("stations:deputy_lookup", args=[station.pk]),
+            page_url=reverse("stations:detail", args=[station.pk]),
+            anchor="deputy-add",
+            nearby="本镇街的代表",
+            none="没有找到可进站的代表（须在您的范围内、有在任代表资格且尚未进站）。",
+        )
+    }
 
 
 @login_required
@@ -194,7 +207,7 @@ def deputy_lookup(request, pk: int):
     """The deputy picker's choices for a search (`deputy_q`), as an HTML fragment for htmx: at most PICKER_LIMIT
     deputies the user may station here. Same gate as adding one: 404 outside the scope, 403 without the right."""
     station = kept_station(request.user, pk)
-    return render(request, "stations/_deputy_choices.html", _picker_context(request, station))
+    return render(request, "deputies/_picker_choices.html", _picker_context(request, station))
 
 
 @require_POST

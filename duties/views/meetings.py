@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from accounts.scopes import ALL, congress_in, office_congress_ids
 from deputies.models import Person, Seat
@@ -19,7 +20,7 @@ from .. import permissions, services
 from ..exporting import xlsx_response
 from ..forms import StandingMeetingForm, VoterReportForm, YearForm
 from ..models import MeetingAttendance
-from .common import add_service_errors, reader_view, staff_view
+from .common import add_service_errors, person_picker, reader_view, staff_view
 
 
 def _visible_meetings(user):
@@ -198,7 +199,8 @@ def voter_report_new(request):
         else:
             messages.success(request, "已记录述职情况，并记入代表履职档案。")
             return redirect("duties:voter_report_list")
-    return render(request, "duties/voter_report_form.html", {"form": form})
+    picker = person_picker(request, page=reverse("duties:voter_report_new"), anchor="report-form", form=form)
+    return render(request, "duties/voter_report_form.html", {"form": form, **picker})
 
 
 def voter_report_file(request, pk):

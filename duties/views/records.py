@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import audit
@@ -20,7 +21,7 @@ from .. import permissions, services
 from ..exporting import xlsx_response
 from ..forms import RecordFilterForm, ReturnForm, StaffRecordForm
 from ..models import DutyPhoto, DutyRecord
-from .common import add_service_errors, staff_view
+from .common import add_service_errors, person_picker, staff_view
 
 PAGE_SIZE = 20
 
@@ -151,12 +152,16 @@ def record_return(request, pk):
     return redirect("duties:record_detail", pk=record.pk)
 
 
+def _recording_gate(user):
+    if not (permissions.is_keeper(user) or permissions.is_liaison(user)):
+        raise PermissionDenied("您的角色不能代为记录履职")
+
+
 @staff_view
 def record_create(request):
     user = request.user
+    _recording_gate(user)
     persons = permissions.recordable_persons(user)
-    if not (permissions.is_keeper(user) or permissions.is_liaison(user)):
-        raise PermissionDenied("您的角色不能代为记录履职")
     form = StaffRecordForm(request.POST or None, request.FILES or None, persons=persons)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +177,17 @@ def record_create(request):
         else:
             messages.success(request, "已记录并审核通过。")
             return redirect("duties:record_detail", pk=record.pk)
-    return render(request, "duties/record_form.html", {"form": form, "record": None})
+    page = reverse("duties:record_create")
+    picker = person_picker(request, page=page, anchor="record-form", form=form)
+    return render(request, "duties/record_form.html", {"form": form, "record": None, **picker})
+
+
+@staff_view
+def person_lookup(request):
+    """The deputy picker's choices for a search (`deputy_q`) as an HTML fragment for htmx: at most PICKER_LIMIT
+    deputies the user may record for (a duty or 述职). Same gate as recording: 403 for a role that may not."""
+    _recording_gate(request.user)
+    return render(request, "deputies/_picker_choices.html", person_picker(request, page="", anchor=""))
 
 
 @staff_view

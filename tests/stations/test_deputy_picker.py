@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from stations.forms import PICKER_LIMIT
+from deputies.picker import PICKER_LIMIT
 from stations.models import StationDeputy
 from tests import factories as f
 
