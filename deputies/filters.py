@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from django import forms
@@ -14,6 +13,7 @@ from organization.models import Congress
 
 from . import permissions
 from .models import Composition, GroupMembership, Seat
+from .picker import matching
 
 PARTIES = [
     "中共党员",
@@ -168,10 +168,7 @@ class PersonFilterForm(forms.Form):
         d = self.cleaned_data
         q = (d.get("q") or "").strip()
         if q:
-            if re.fullmatch(r"[A-Za-z]+", q):
-                qs = qs.filter(Q(name_initials__startswith=q.lower()) | Q(name__icontains=q))
-            else:
-                qs = qs.filter(name__icontains=q)
+            qs = matching(qs, q)
         if d.get("level") or d.get("status"):
             seat = Q(person=OuterRef("pk"))
             if d.get("level"):
