@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from .notifications import unread_count
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -56,5 +58,5 @@ def navigation(request):
         items.append(("系统运行", reverse("ops:work")))
     return {
         "nav_items": items,
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+        "unread_count": unread_count(user),
     }

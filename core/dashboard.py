@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 
+from .notifications import unread_count
+
 
 @dataclass
 class Card:
@@ -106,7 +108,7 @@ def deputy_cards(user) -> list[Card]:
         )
         groups = list(person.groups.values_list("name", flat=True))
         cards.append(Card("我的代表小组", len(groups), "个", "、".join(groups) or "尚未编入小组"))
-    unread = user.notifications.filter(read_at__isnull=True).count()
+    unread = unread_count(user)
     cards.append(Card("通知", unread, "条未读", "会议通知、建议办理进度", reverse("core:notifications")))
     cards.append(_coming("履职登记", "记录参加会议、视察调研、联系选民", "duties:mine", "duties:record"))
     cards.append(_coming("提出建议", "闭会期间也可随时提出", "suggestions:mine", "suggestions:new"))

@@ -203,4 +203,9 @@ def _send_one(delivery: Delivery) -> None:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The user's unread notifications, counted once per request (the navigation and the phone's home card both show
+    it; the user object lives as long as the request)."""
+    cached = getattr(user, "_unread_count", None)
+    if cached is None:
+        cached = user._unread_count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return cached

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.apps import apps
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from duties.models import DutyRecord
@@ -20,12 +21,13 @@ def duties_home_cards(context):
         return {"show": False}
     today = timezone.localdate()
     records = DutyRecord.objects.filter(person_id=user.person_id)
-    counts = {
-        "returned": records.filter(status=DutyRecord.Status.RETURNED).count(),
-        "drafts": records.filter(status=DutyRecord.Status.DRAFT).count(),
-        "waiting": records.filter(status=DutyRecord.Status.SUBMITTED).count(),
-        "this_year": records.filter(status=DutyRecord.Status.VERIFIED, date__year=today.year).count(),
-    }
+    status = DutyRecord.Status
+    counts = records.aggregate(  # one query for the four figures (the phone's home page is its busiest page)
+        returned=Count("pk", filter=Q(status=status.RETURNED)),
+        drafts=Count("pk", filter=Q(status=status.DRAFT)),
+        waiting=Count("pk", filter=Q(status=status.SUBMITTED)),
+        this_year=Count("pk", filter=Q(status=status.VERIFIED, date__year=today.year)),
+    )
     return {
         "show": True,
         "counts": counts,
