@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -201,6 +201,16 @@ COUNT_LABELS = {
     "class_c": "C类",
     "class_d": "D类",
 }
+
+
+# Each figure's (numerator, denominator): the same for every rating rule (only the definitions' wording changes).
+FIGURE_TERMS = tuple((f.numerator, f.denominator) for f in _figure_definitions(0))
+# The counts of a row, in their order (COUNT_LABELS, then the ratings, then due_base = answered + overdue_open).
+COUNT_NAMES = (
+    *COUNT_LABELS,
+    *(f"{p}_{v}" for p in ("first", "final") for v in ("satisfied", "basic", "positive", "unsatisfied")),
+    "due_base",
+)
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -406,12 +416,25 @@ def _statement(using: str, by_unit: bool, breakdown: str | None, scope_shape: tu
             out = out[:start] + "%s" + out[end + 2 :]
         return out
 
-    counts = ", ".join(f"SUM(CASE WHEN {placeholders(cond)} THEN 1 ELSE 0 END)" for cond in conds.values())
+    counts = ", ".join(
+        f"COALESCE(SUM(CASE WHEN {placeholders(cond)} THEN 1 ELSE 0 END), 0) AS {qn(name)}"
+        for name, cond in conds.items()
+    )
     union = " UNION ALL ".join(parts)
     if breakdown is None:
-        sql = f"SELECT 0, {counts} FROM ({union}) {qn('_rows')}"
+        inner = f"SELECT 0 AS {qn('_g')}, {counts} FROM ({union}) {qn('_rows')}"
     else:
-        sql = f"SELECT {qn('_g')}, {counts} FROM ({union}) {qn('_rows')} GROUP BY {qn('_g')}"
+        inner = f"SELECT {qn('_g')}, {counts} FROM ({union}) {qn('_rows')} GROUP BY {qn('_g')}"
+    # Around the counts: due_base, then each figure's rate in tenths of a percent, rounded half up by integer
+    # arithmetic (as rate()), NULL where the denominator is 0: the rates come out of the aggregate, not a Python loop.
+    column = {name: qn(name) for name in conds}
+    column["due_base"] = f"({qn('answered')} + {qn('overdue_open')})"
+    rates = ", ".join(
+        f"CASE WHEN {column[den]} > 0 THEN (2000 * {column[num]} + {column[den]}) / (2 * {column[den]}) END"
+        for num, den in FIGURE_TERMS
+    )
+    names = ", ".join(column[name] for name in conds)
+    sql = f"SELECT {qn('_g')}, {names}, {column['due_base']}, {rates} FROM ({inner}) {qn('_counts')}"
     statement = _inline_constants(connection, _Statement(sql, tuple(outer + params), tuple(conds)))
     _STATEMENTS[key] = statement
     return statement
@@ -436,13 +459,11 @@ def _inline_constants(connection, statement: _Statement) -> _Statement:
     return _Statement("".join(out), tuple(params), statement.names)
 
 
-def _run(statement: _Statement, values: dict, using: str) -> dict[object, dict[str, int]]:
-    """{group key: {count name: n}} (key 0 without a breakdown)."""
+def _run(statement: _Statement, values: dict, using: str) -> list[tuple]:
+    """The statement's rows as fetched: (group key (0 without a breakdown), counts…, due_base, rates in tenths…)."""
     with connections[using].cursor() as cursor:
         cursor.execute(statement.sql, statement.bind(values))
-        rows = cursor.fetchall()
-    names = statement.names
-    return {row[0]: {name: value or 0 for name, value in zip(names, row[1:], strict=True)} for row in rows}
+        return cursor.fetchall()
 
 
 # --- scope ----------------------------------------------------------------------------------------------------------
@@ -503,12 +524,59 @@ def scope_for(user, congress_id: int | None = None) -> Scope:
 # --- the report -----------------------------------------------------------------------------------------------------
 
 
-@dataclass
 class Row:
-    key: object
-    label: str
-    counts: dict[str, int]
-    figures: list[dict] = field(default_factory=list)
+    """One row of a report: its counts ({name: n}) and figures ([{code, label, numerator, denominator, rate,
+    display, definition}]). A computed row keeps the statement's fetched tuple (counts and rates in tenths, both
+    from the aggregate) and builds the dicts only when they are read: a report of 7,000 units a year builds none of
+    them unless its rows are shown."""
+
+    __slots__ = ("key", "label", "_counts", "_figures", "_values", "_layout")
+
+    def __init__(self, key, label, counts=None, figures=None, *, values=None, layout=None):
+        self.key, self.label = key, label
+        self._counts, self._figures = counts, figures
+        self._values, self._layout = values, layout
+
+    @property
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = self._layout.counts(self._values) if self._layout is not None else {}
+        return self._counts
+
+    @counts.setter
+    def counts(self, value: dict[str, int]) -> None:
+        self._counts = value
+
+    @property
+    def figures(self) -> list[dict]:
+        if self._figures is None:
+            self._figures = self._layout.figures(self._values, self.counts) if self._layout is not None else []
+        return self._figures
+
+    @figures.setter
+    def figures(self, value: list[dict]) -> None:
+        self._figures = value
+
+    def __repr__(self) -> str:
+        return f"Row({self.key!r}, {self.label!r})"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a fetched row holds each count and rate (see _statement), and the figures' definitions."""
+
+    at: dict  # count name → column
+    rates_at: int | None  # the first rate's column; None: the rates are computed from the counts (a summed total)
+    definitions: tuple
+
+    def counts(self, values) -> dict[str, int]:
+        at = self.at
+        return {name: values[at[name]] for name in COUNT_NAMES}
+
+    def figures(self, values, counts: dict[str, int]) -> list[dict]:
+        if self.rates_at is None:
+            return [_figure(f, counts) for f in self.definitions]
+        return [_figure(f, counts, values[self.rates_at + i]) for i, f in enumerate(self.definitions)]
 
 
 @dataclass
@@ -600,8 +668,9 @@ def compute(
     cutoff = add_workdays(today, -deemed_days) if deemed_days > 0 else None
     figures = _figures(deemed_days)
 
-    totals: dict[str, int] = {}
-    groups: dict[object, dict[str, int]] = {}
+    statement = None
+    total_values: tuple | None = None
+    group_rows: list[tuple] = []
     if scope.congress_ids is None or scope.congress_ids:
         ids = sorted(scope.congress_ids) if scope.congress_ids is not None else []
         # The IN list has a power-of-two number of places, the last id repeated: a few shapes for any scope.
@@ -618,43 +687,47 @@ def compute(
         }
         by_unit = scope.unit_id is not None
         if breakdown is not None:
-            groups = _run(_statement(using, breakdown == "unit", breakdown, shape, cutoff is not None), values, using)
+            statement = _statement(using, breakdown == "unit", breakdown, shape, cutoff is not None)
+            group_rows = _run(statement, values, using)
         if breakdown is None or by_unit != (breakdown == "unit"):
-            totals = _run(_statement(using, by_unit, None, shape, cutoff is not None), values, using).get(0, {})
-        else:
-            for counts in groups.values():
-                for name, value in counts.items():
-                    totals[name] = totals.get(name, 0) + value
+            statement = _statement(using, by_unit, None, shape, cutoff is not None)
+            total_values = _run(statement, values, using)[0]
+        elif group_rows:
+            # The totals are the groups' column sums (the rates are then computed from the summed counts).
+            columns = list(zip(*group_rows, strict=True))[1 : 2 + len(statement.names)]  # counts, due_base
+            total_values = (0, *(sum(column) for column in columns))
 
-    labels = _labels(breakdown, [k for k in groups if k is not None], using)
-    rows = [
-        Row(key, labels.get(key, _none_label(breakdown)), _finish_counts(counts))
-        for key, counts in sorted(groups.items(), key=lambda kv: (kv[0] is None, labels.get(kv[0], ""), kv[0] or 0))
-    ]
-    total = Row(None, "合计", _finish_counts(totals))
+    definitions = tuple(figures)
+    if statement is None:  # an empty scope: nothing counted
+        at = {name: 1 + i for i, name in enumerate(COUNT_NAMES)}
+        fetched = summed = _Layout(at, None, definitions)
+    else:
+        at = {name: 1 + i for i, name in enumerate(statement.names)}
+        at["due_base"] = 1 + len(statement.names)
+        fetched = _Layout(at, 2 + len(statement.names), definitions)
+        summed = _Layout(at, None, definitions)
+    labels = _labels(breakdown, [r[0] for r in group_rows if r[0] is not None], using)
+    none_label = _none_label(breakdown)
+    group_rows.sort(key=lambda r: (r[0] is None, labels.get(r[0], ""), r[0] or 0))
+    rows = [Row(r[0], labels.get(r[0], none_label), values=r, layout=fetched) for r in group_rows]
+    if total_values is None:
+        total = Row(None, "合计", {name: 0 for name in COUNT_NAMES}, layout=summed)
+    elif breakdown is None or by_unit != (breakdown == "unit"):
+        total = Row(None, "合计", values=total_values, layout=fetched)
+    else:
+        total = Row(None, "合计", values=total_values, layout=summed)
     if scope.unit_id is not None:
         label = _labels("unit", [scope.unit_id], using).get(scope.unit_id, "") if not rows else ""
-        total = rows[0] if rows else Row(scope.unit_id, label, {})
-        total.counts = _finish_counts(total.counts)
-    for r in [total, *rows]:
-        r.figures = [_figure(f, r.counts) for f in figures]
+        total = rows[0] if rows else Row(scope.unit_id, label, {name: 0 for name in COUNT_NAMES}, layout=summed)
     return Report(year, breakdown, total, rows, figures, today)
 
 
-def _finish_counts(counts: dict[str, int]) -> dict[str, int]:
-    out = {name: counts.get(name, 0) for name in COUNT_LABELS}
-    for name in ("first_satisfied", "first_basic", "first_positive", "first_unsatisfied"):
-        out[name] = counts.get(name, 0)
-    for name in ("final_satisfied", "final_basic", "final_positive", "final_unsatisfied"):
-        out[name] = counts.get(name, 0)
-    out["due_base"] = out["answered"] + out["overdue_open"]
-    return out
-
-
-def _figure(f: Figure, counts: dict[str, int]) -> dict:
+def _figure(f: Figure, counts: dict[str, int], tenths: int | None = None) -> dict:
+    """One figure's dict; `tenths` is its rate as the statement computed it (else computed here, as rate())."""
     num, den = counts[f.numerator], counts[f.denominator]
     if den:
-        tenths = (2000 * num + den) // (2 * den)  # as rate(): tenths of a percent, half up, without Decimal
+        if tenths is None:
+            tenths = (2000 * num + den) // (2 * den)  # as rate(): tenths of a percent, half up, without Decimal
         return {
             "code": f.code, "label": f.label, "numerator": num, "denominator": den, "rate": tenths / 10,
             "display": f"{tenths // 10}.{tenths % 10}%", "definition": f.definition,

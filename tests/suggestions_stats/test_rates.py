@@ -233,3 +233,36 @@ def test_a_rehandled_item_counts_once_for_its_unit(build, scope, world):
     )
     report = stats.compute(scope, 2026, "unit", today=TODAY)
     assert [(row.label, row.counts["assigned"], row.counts["answered"]) for row in report.rows] == [("县教育局", 1, 1)]
+
+
+def test_each_unit_rows_rates_from_its_own_counts_rounded_half_up(build, scope, world):
+    # 县教育局: 16 assigned, 1 answered (A), no contact, no rating. 县交通运输局: 3 assigned, 2 answered, 1 contact.
+    build(S.ANSWERED, answered_on=dt.date(2026, 5, 1), result_class="A")
+    for _ in range(15):
+        build(S.HANDLING, due=dt.date(2026, 9, 1))
+    build(S.RATED, unit=world.other_unit, answered_on=dt.date(2026, 5, 1), result_class="B", contact=True,
+          ratings=["satisfied"])  # fmt: skip
+    build(S.ANSWERED, unit=world.other_unit, answered_on=dt.date(2026, 5, 2), result_class="A")
+    build(S.HANDLING, unit=world.other_unit, due=dt.date(2026, 9, 1))
+    report = stats.compute(scope, 2026, "unit", today=TODAY)
+    assert [row.label for row in report.rows] == ["县交通运输局", "县教育局"]  # by name (code points)
+    traffic, edu = (figures(report, row) for row in report.rows)
+    # 1/16 = 6.25 % → 6.3 % (half up, not to even); 0/16 → 0.0 %; nothing rated → no rate.
+    assert (edu["answer_rate"]["rate"], edu["answer_rate"]["display"]) == (6.3, "6.3%")
+    assert (edu["meet_rate"]["numerator"], edu["meet_rate"]["denominator"], edu["meet_rate"]["display"]) == (
+        0, 16, "0.0%",
+    )  # fmt: skip
+    assert (edu["solve_rate"]["rate"], edu["first_satisfied_rate"]["rate"]) == (100.0, None)
+    assert edu["first_satisfied_rate"]["display"] == "—"
+    # 2/3 → 66.7 %, 1/3 → 33.3 %, 1 of 2 answered rated → unrated 50.0 %.
+    assert (traffic["answer_rate"]["display"], traffic["meet_rate"]["display"]) == ("66.7%", "33.3%")
+    assert (traffic["class_b_share"]["display"], traffic["unrated_rate"]["display"]) == ("50.0%", "50.0%")
+    assert (traffic["first_satisfied_rate"]["numerator"], traffic["first_satisfied_rate"]["rate"]) == (1, 100.0)
+    # The totals (by suggestion, their own statement): 3 of 19 answered → 15.8 %.
+    total = figures(report)
+    assert (total["answer_rate"]["numerator"], total["answer_rate"]["denominator"]) == (3, 19)
+    assert total["answer_rate"]["display"] == "15.8%"
+    # A breakdown whose totals are its groups' sums gives the same totals and rates.
+    by_category = stats.compute(scope, 2026, "category", today=TODAY)
+    assert by_category.total.counts == report.total.counts
+    assert figures(by_category) == total
