@@ -63,8 +63,11 @@ def pick(candidates: QuerySet, allowed: QuerySet) -> tuple[list[Person], bool]:
     ids = list(candidates.order_by("name_initials", "id").values_list("pk", flat=True)[:PICKER_SCAN])
     if not ids:
         return [], False
-    qs = allowed.filter(pk__in=ids).select_related("township").order_by("name_initials", "id")
-    rows = list(qs[: PICKER_LIMIT + 1])
+    order = ("name_initials", "id")
+    # The page's ids first, then their rows with the township: joined before the LIMIT, PostgreSQL hashed every
+    # area of the province (8,191, ~7 ms) for 21 rows.
+    shown = allowed.filter(pk__in=ids).order_by(*order).values("pk")[: PICKER_LIMIT + 1]
+    rows = list(Person.objects.filter(pk__in=shown).select_related("township").order_by(*order))
     return rows[:PICKER_LIMIT], len(rows) > PICKER_LIMIT or len(ids) == PICKER_SCAN
 
 
