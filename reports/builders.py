@@ -111,6 +111,35 @@ def _limited(table: list[dict], limit: int = PDF_TABLE_LIMIT) -> list[dict]:
     return [*(rows[i] for i in kept), *total]
 
 
+# Widths of the numeric columns of a PDF table, for the fixed table layout of report.css. In the automatic layout
+# WeasyPrint first measures every cell's narrowest and widest line (the narrowest of a Chinese text is one Pango
+# layout per character) and only then lays the cells out: a quarter of the county report's rendering time went there.
+# Numbers never wrap (td.num), so a column needs its widest number: estimated from the characters' advance (in em of
+# the table's font; digits are about 0.55 em in WenQuanYi Micro Hei and Noto Sans CJK), plus the cell's padding and
+# border, and at least two header characters (headers wrap between Chinese characters).
+_CHAR_EM = {**dict.fromkeys("0123456789", 0.56), ".": 0.3, ",": 0.3, "%": 0.85, "-": 0.4}
+CELL_PAD_EM = 0.95
+MIN_NUMBER_COLUMN_EM = 2.9
+
+
+def text_em(text: str) -> float:
+    """Estimated width of a one-line text in em: ASCII by _CHAR_EM (0.6 otherwise), anything else one em."""
+    return sum(_CHAR_EM.get(ch, 0.6 if ch.isascii() else 1.0) for ch in text)
+
+
+def number_column_widths(rows: list[list]) -> list[str]:
+    """CSS widths (em) of columns of numbers, one per column of `rows` (each row a list of printed values)."""
+    columns = zip(*rows, strict=True) if rows else ()
+    return [
+        f"{max(MIN_NUMBER_COLUMN_EM, max(text_em(str(v)) for v in column) + CELL_PAD_EM):.2f}em" for column in columns
+    ]
+
+
+def _breakdown_widths(table: list[dict]) -> list[str]:
+    """Widths of a breakdown table's columns after the label (交办, the rates, A–D), which takes the rest."""
+    return number_column_widths([[r["assigned"], *r["rates"], *r["classes"]] for r in table])
+
+
 def _headers(report: dict, codes=TABLE_CODES) -> list[str]:
     return [report["total"]["figures"][c]["label"] for c in codes]
 
@@ -171,10 +200,13 @@ def _suggestions(year, fmt, *, congress, progress, **kw) -> Built:
     ctx = suggestions_context(congress, year, progress)
     title = f"{ctx['office']}{ctx['title']}"
     if fmt == Format.PDF:
+        unit_table, committee_table = _limited(ctx["unit_table"]), _limited(ctx["committee_table"])
         pdf_ctx = {
             **ctx,
-            "unit_table": _limited(ctx["unit_table"]),
-            "committee_table": _limited(ctx["committee_table"]),
+            "unit_table": unit_table,
+            "unit_widths": _breakdown_widths(unit_table),
+            "committee_table": committee_table,
+            "committee_widths": _breakdown_widths(committee_table),
             "table_limit": PDF_TABLE_LIMIT,
         }
         content = _pdf("reports/pdf/suggestions.html", pdf_ctx)

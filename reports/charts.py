@@ -1,4 +1,12 @@
-"""Charts as inline SVG, drawn on the server: vector graphics in the PDF, no JavaScript. Labels are escaped."""
+"""Charts for the PDF reports, drawn on the server: vector graphics in the PDF, no JavaScript. Labels are escaped.
+
+Every text of a chart (title, labels, values) is HTML text, and the SVG draws shapes only. WeasyPrint lays out and
+draws each *letter* of an SVG <text> separately (three Pango layouts per letter), so two 40-row bar charts with their
+labels in SVG cost about a fifth of the whole county report; the same labels as lines of one HTML block cost a few
+milliseconds. The bars of a chart are one <path> per colour for the same reason (one SVG node each instead of one per
+bar). Rows of a bar chart are ROW_H CSS px apart both in the SVG and as the line height of the label and value
+columns (static/css/report.css, .hbar), so each label sits level with its bar.
+"""
 
 from __future__ import annotations
 
@@ -7,45 +15,58 @@ from django.utils.safestring import SafeString, mark_safe
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 COLOURS = ("#b3261e", "#1f5fa8", "#3c8d40", "#c98a00", "#6b4fa0", "#777777")
+ROW_H = 18  # CSS px; the line height of .hbar-labels and .hbar-values in report.css
+BAR_H = 12
+LABEL_CHARS = 12
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
 
 
 def hbar(items: list[tuple[str, float | None]], *, title: str, unit: str = "%", maximum: float | None = 100.0,
          width: int = 480) -> SafeString:  # fmt: skip
     """A horizontal bar chart: one bar per (label, value); None draws no bar and prints "—"."""
-    row_h, label_w, top = 18, 150, 26
-    height = top + row_h * max(len(items), 1) + 8
+    label_w, value_w = 150, 60
+    bar_w = width - label_w - value_w
+    height = ROW_H * max(len(items), 1)
     scale_max = maximum or max((v or 0 for _, v in items), default=0) or 1
-    bar_w = width - label_w - 60
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="{FONT}" font-size="10" role="img" aria-label="{escape(title)}">',
-        f'<text x="0" y="14" font-size="11" font-weight="bold">{escape(title)}</text>',
-    ]
+    labels, values, track, bars = [], [], [], []
     for i, (label, value) in enumerate(items):
-        y = top + i * row_h
-        short = label if len(label) <= 12 else label[:11] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="{row_h - 6}" fill="#eeeeee"/>')
+        y = i * ROW_H + (ROW_H - BAR_H) / 2
+        label = " ".join(str(label).split())  # one line each: the columns are preformatted text
+        labels.append(escape(label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"))
+        values.append(escape("—" if value is None else f"{value:g}{unit}"))
+        track.append(f"M0 {_num(y)}h{bar_w}v{BAR_H}h-{bar_w}z")
         if value is not None:
             w = round(bar_w * min(value, scale_max) / scale_max, 1)
-            parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="{row_h - 6}" fill="{COLOURS[1]}"/>')
-        text = "—" if value is None else f"{value:g}{unit}"
-        parts.append(f'<text x="{label_w + bar_w + 4}" y="{y + 12}">{escape(text)}</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+            if w > 0:
+                bars.append(f"M0 {_num(y)}h{_num(w)}v{BAR_H}h-{_num(w)}z")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{bar_w}" height="{height}" viewBox="0 0 {bar_w} {height}" '
+        f'aria-hidden="true"><path fill="#eeeeee" d="{"".join(track)}"/>'
+        + (f'<path fill="{COLOURS[1]}" d="{"".join(bars)}"/>' if bars else "")
+        + "</svg>"
+    )
+    return mark_safe(  # noqa: S308 - every text above is escaped
+        f'<figure class="hbar" style="width: {width}px"><figcaption>{escape(title)}</figcaption>'
+        f'<div class="hbar-plot"><div class="hbar-labels" style="width: {label_w - 6}px">{chr(10).join(labels)}</div>'
+        f'<div class="hbar-bars" style="width: {bar_w}px">{svg}</div>'
+        f'<div class="hbar-values" style="width: {value_w - 4}px">{chr(10).join(values)}</div></div></figure>'
+    )
 
 
 def columns(items: list[tuple[str, int]], *, title: str, width: int = 320, height: int = 180) -> SafeString:
-    """A column chart of counts (e.g. answers by class A–D)."""
-    top, bottom = 24, 22
+    """A column chart of counts (e.g. answers by class A–D): the title above, each column's value above it and its
+    label below, as SVG text (a few short texts: cheap enough even letter by letter)."""
+    top, bottom = 16, 22
     plot_h = height - top - bottom
     n = max(len(items), 1)
     slot = width / n
     peak = max((v for _, v in items), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="{FONT}" font-size="10" role="img" aria-label="{escape(title)}">',
-        f'<text x="0" y="14" font-size="11" font-weight="bold">{escape(title)}</text>',
+        f'font-family="{FONT}" font-size="10" aria-hidden="true">',
         f'<line x1="0" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#999" stroke-width="0.5"/>',
     ]
     for i, (label, value) in enumerate(items):
@@ -59,4 +80,8 @@ def columns(items: list[tuple[str, int]], *, title: str, width: int = 320, heigh
             f'<text x="{x + w / 2}" y="{height - 6}" text-anchor="middle">{escape(label)}</text>'
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return mark_safe(  # noqa: S308 - every text above is escaped
+        f'<figure class="columns" style="width: {width}px"><figcaption>{escape(title)}</figcaption>'
+        + "".join(parts)
+        + "</figure>"
+    )
