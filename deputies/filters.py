@@ -101,6 +101,33 @@ def option_rows(qs, kind: str, order: str = "pk"):
     )
 
 
+def bounded_rows(qs, kind: str, chosen: Q | None, limit: int, order: str = "pk") -> list:
+    """The two option_rows parts of a select bounded at `limit` options: the first limit+1 rows of `qs` (by pk),
+    enough to tell whether there are more, as `kind`; and the rows matching `chosen` (those of the chosen township,
+    the chosen one) as `kind` + "*". Never the whole of `qs`. The bound as an IN over a sliced subquery: SQLite (the
+    demo) refuses LIMIT in a part of a UNION."""
+    return [
+        option_rows(qs.filter(pk__in=qs.order_by("pk").values("pk")[: limit + 1]), kind, order),
+        option_rows(qs.filter(chosen) if chosen is not None else qs.none(), kind + "*", order),
+    ]
+
+
+def read_options(first, *parts) -> dict[str, list]:
+    """Read option_rows parts in one UNION query: their (pk, name) choices by kind, in sort-key order."""
+    by_kind: dict[str, list] = {}
+    for kind, pk, name, _order in sorted(first.union(*parts, all=True), key=lambda r: (r[3], r[1])):
+        by_kind.setdefault(kind, []).append((pk, name))
+    return by_kind
+
+
+def bounded_choices(by_kind: dict, kind: str, limit: int) -> tuple[list, bool]:
+    """(choices, narrowed) of a select read by bounded_rows (its two kinds are popped from `by_kind`): all rows when
+    there are at most `limit`, otherwise only the chosen ones, and narrowed is True."""
+    first, chosen = by_kind.pop(kind, []), by_kind.pop(kind + "*", [])
+    narrowed = len(first) > limit
+    return (chosen if narrowed else first), narrowed
+
+
 class AreaOptions(NamedTuple):
     townships: list
     groups: list
@@ -115,20 +142,11 @@ def area_options(user, data, *more) -> AreaOptions:
     otherwise get a page of 14,000 <option>s (700 KB, most of the page's time). A group the user sees is offered
     whenever it is the chosen one, so a form on these choices accepts exactly the visible groups (and townships)."""
     township, group = _int(data.get("township")), _int(data.get("group"))
-    groups = permissions.visible_groups(user)
-    parts = [
-        # The bound as an IN over a sliced subquery: SQLite (the demo) refuses LIMIT in a part of a UNION.
-        option_rows(groups.filter(pk__in=groups.order_by("pk").values("pk")[: GROUP_OPTIONS_LIMIT + 1]), "g"),
-        option_rows(groups.filter(Q(area_id=township) | Q(pk=group)) if township or group else groups.none(), "n"),
-        *more,
-    ]
-    rows = option_rows(permissions.visible_townships(user), "t").union(*parts, all=True)
-    by_kind: dict[str, list] = {}
-    for kind, pk, name, _order in sorted(rows, key=lambda r: (r[3], r[1])):
-        by_kind.setdefault(kind, []).append((pk, name))
-    first, chosen = by_kind.pop("g", []), by_kind.pop("n", [])
-    narrowed = len(first) > GROUP_OPTIONS_LIMIT
-    return AreaOptions(by_kind.pop("t", []), chosen if narrowed else first, narrowed, by_kind)
+    chosen = Q(area_id=township) | Q(pk=group) if township or group else None
+    groups = bounded_rows(permissions.visible_groups(user), "g", chosen, GROUP_OPTIONS_LIMIT)
+    by_kind = read_options(option_rows(permissions.visible_townships(user), "t"), *groups, *more)
+    group_choices, narrowed = bounded_choices(by_kind, "g", GROUP_OPTIONS_LIMIT)
+    return AreaOptions(by_kind.pop("t", []), group_choices, narrowed, by_kind)
 
 
 def offer_area_options(form, options: AreaOptions) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.scopes import managed_congresses
 from core.pagination import fast_selects
 from deputies import picker
+from deputies.filters import bounded_choices, bounded_rows, option_rows, read_options
 from deputies.models import Person, Seat
 from deputies.permissions import visible_persons, visible_townships
 from organization.models import Area, HandlingUnit
@@ -202,6 +203,38 @@ class ReceptionForm(forms.ModelForm):
 
 
 STATION_OPTIONS_LIMIT = 300  # more visible stations than this: the filter offers those of the chosen township
+STATIONS_NARROWED_HELP = "先选择镇街，再选该镇街的站点"
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def offer_station_options(form, stations, data) -> None:
+    """Give a list filter's `township` and `station` selects their choices, read in one query (a UNION), bounded: the
+    townships of the visible stations (a semi-join, no station row fetched), and the stations when there are at most
+    STATION_OPTIONS_LIMIT of them, else those of the chosen township (and the chosen station) only. A province office
+    sees 6,720 stations. A visible station is offered whenever it is the chosen one, so the form accepts exactly the
+    visible stations; any other is refused."""
+    township, station = _int(data.get("township")), _int(data.get("station"))
+    chosen = Q()
+    if township:
+        chosen |= Q(township_id=township)
+    if station:
+        chosen |= Q(pk=station)
+    towns = Area.objects.filter(pk__in=stations.order_by().values("township_id"))
+    by_kind = read_options(
+        option_rows(towns, "t", order="name"),
+        *bounded_rows(stations, "s", chosen or None, STATION_OPTIONS_LIMIT, order="name"),
+    )
+    choices, narrowed = bounded_choices(by_kind, "s", STATION_OPTIONS_LIMIT)
+    form.fields["township"].choices = [("", "全部")] + by_kind.pop("t", [])
+    form.fields["station"].choices = [("", "全部")] + choices
+    form.fields["township"].error_messages["invalid_choice"] = "请从列表中选择您可查看的镇街。"
+    form.fields["station"].error_messages["invalid_choice"] = "请从列表中选择您可查看的站点。"
+    if narrowed:
+        form.fields["station"].help_text = STATIONS_NARROWED_HELP
+    fast_selects(form, "station", "township")
 
 
 class ReceptionFilterForm(forms.Form):
@@ -216,30 +249,18 @@ class ReceptionFilterForm(forms.Form):
 
     def __init__(self, *args, user, stations, **kwargs):
         super().__init__(*args, **kwargs)
-        # Both option lists from one query: the visible stations with their townships.
-        rows = list(stations.values_list("pk", "name", "township_id", "township__name"))
-        towns = sorted({(t, n) for _pk, _name, t, n in rows if t}, key=lambda x: x[1])
-        self.fields["township"].choices = [("", "全部")] + towns
-        if len(rows) > STATION_OPTIONS_LIMIT:
-            # A province's 6,720 stations: offer those of the chosen township (and the chosen station).
-            data = self.data if self.is_bound else {}
-            town, chosen = str(data.get("township") or ""), str(data.get("station") or "")
-            rows = [r for r in rows if str(r[2]) == town or str(r[0]) == chosen]
-            self.fields["station"].help_text = "先选择镇街，再选该镇街的站点"
-        self.fields["station"].choices = [("", "全部")] + [(pk, name) for pk, name, _t, _n in rows]
-        fast_selects(self, "station", "township")
+        offer_station_options(self, stations, self.data if self.is_bound else {})
 
 
 class MessageFilterForm(forms.Form):
     q = forms.CharField(label="关键词/查询码", required=False)
-    station = forms.ModelChoiceField(label="站点", queryset=Station.objects.none(), required=False)
-    status = forms.ChoiceField(label="状态", choices=[("", "全部"), ("open", "未办结")] + Message.Status.choices,
-                               required=False)  # fmt: skip
+    station = forms.TypedChoiceField(label="站点", coerce=int, empty_value=None, required=False)
+    township = forms.TypedChoiceField(label="镇街", coerce=int, empty_value=None, required=False)
+    status = forms.ChoiceField(label="状态", required=False)
 
     def __init__(self, *args, stations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = stations
-        fast_selects(self, "station")  # thousands of stations in a province
+        offer_station_options(self, stations, self.data if self.is_bound else {})
         self.fields["status"].choices = [("", "全部"), ("unclosed", "未办结")] + Message.Status.choices
 
 

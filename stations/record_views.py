@@ -211,7 +211,9 @@ def filtered_messages(request, base=None):
         if d["q"]:
             qs = qs.filter(Q(topic__icontains=d["q"]) | Q(content__icontains=d["q"]) | Q(code=d["q"].upper()))
         if d["station"]:
-            qs = qs.filter(station=d["station"])
+            qs = qs.filter(station_id=d["station"])
+        if d["township"]:
+            qs = qs.filter(station__township_id=d["township"])
         if d["status"] == "unclosed":
             qs = qs.filter(status__in=Message.OPEN_STATES)
         elif d["status"]:
