@@ -122,3 +122,15 @@ def horizontal_overflow(page):
 
 # The suggestion lifecycle's cast and driver (real services), shared with tests/suggestions.
 from tests.suggestions.conftest import Flow, People, flow, people  # noqa: E402,F401
+
+
+@pytest.fixture
+def picker_staff(world, make_user):
+    """Township staff of 城关镇 with three deputies there (two named 周建…), for the deputy pickers' browser tests."""
+    from accounts.models import Role
+    from tests import factories as f
+
+    for name in ("周建华", "周建国", "吴立新"):
+        person = f.PersonFactory(name=name, township=world.area_a)
+        f.SeatFactory(person=person, term=world.town_a_term, congress=world.town_a)
+    return make_user(Role.TOWN_STAFF, congress=world.town_a)

@@ -4,20 +4,15 @@ and records the duty; the page has no serious accessibility violation."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from duties.models import DutyRecord, DutyType
-from tests import factories as f
 
 from .conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_staff_finds_a_deputy_by_typing_and_records_a_duty(new_page, world, make_user):
-    for name in ("周建华", "周建国", "吴立新"):
-        person = f.PersonFactory(name=name, township=world.area_a)
-        f.SeatFactory(person=person, term=world.town_a_term, congress=world.town_a)
-    staff = make_user(Role.TOWN_STAFF, congress=world.town_a)
+def test_staff_finds_a_deputy_by_typing_and_records_a_duty(new_page, picker_staff):
+    staff = picker_staff
     page = new_page()
     log_in(page, staff.username)
     page.goto("/duties/records/new/")

@@ -4,23 +4,18 @@ staff member picks one and stations them; the page has no serious accessibility 
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from stations.models import Station, StationDeputy
-from tests import factories as f
 
 from .conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_staff_finds_a_deputy_by_typing_and_stations_them(new_page, world, make_user):
+def test_staff_finds_a_deputy_by_typing_and_stations_them(new_page, world, picker_staff):
     station = Station.objects.create(
         congress=world.town_a, kind=Station.Kind.HOME, name="城关镇代表之家", area=world.area_a, township=world.area_a
     )
-    for name in ("周建华", "周建国", "吴立新"):
-        person = f.PersonFactory(name=name, township=world.area_a)
-        f.SeatFactory(person=person, term=world.town_a_term, congress=world.town_a)
-    staff = make_user(Role.TOWN_STAFF, congress=world.town_a)
+    staff = picker_staff
     page = new_page()
     log_in(page, staff.username)
     page.goto(f"/stations/{station.pk}/")
