@@ -38,6 +38,12 @@ def is_liaison(user) -> bool:
     return user.is_authenticated and user.has_role(Role.LIAISON)
 
 
+def records_for_others(user) -> bool:
+    """Whether `user` may log duty records and 述职 on a deputy's behalf at all: office staff who keep the roster and
+    group liaisons (which deputies: recordable_persons)."""
+    return is_keeper(user) or is_liaison(user)
+
+
 def can_open_staff_pages(user) -> bool:
     """The staff pages of duty records: office roles and group liaisons (403 for everyone else)."""
     return is_reader(user) or is_liaison(user)

@@ -59,7 +59,7 @@ class DutyRecordViewSet(ScopedViewSet):
         )
 
     def can_write(self, user) -> bool:
-        return bool(user.person_id) or permissions.is_keeper(user) or permissions.is_liaison(user)
+        return bool(user.person_id) or permissions.records_for_others(user)
 
     def can_change(self, user, obj) -> bool:
         return permissions.can_edit_record(user, obj) or permissions.can_verify(user, obj)
@@ -144,7 +144,7 @@ class VoterReportViewSet(ScopedViewSet):
         return qs.select_related("person")
 
     def can_write(self, user) -> bool:
-        return permissions.is_keeper(user) or permissions.is_liaison(user)
+        return permissions.records_for_others(user)
 
     def create_object(self, data):
         person = data.pop("person")

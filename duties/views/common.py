@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from core.gates import role_gate
@@ -25,6 +25,12 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def recording_gate(user):
+    """403 for a role that may never record on a deputy's behalf (the web pages; the API asks the same rule)."""
+    if not permissions.records_for_others(user):
+        raise PermissionDenied("您的角色不能代为记录履职")
 
 
 def person_picker(request, *, page: str, anchor: str, form=None) -> dict:

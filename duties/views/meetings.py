@@ -20,7 +20,7 @@ from .. import permissions, services
 from ..exporting import xlsx_response
 from ..forms import StandingMeetingForm, VoterReportForm, YearForm
 from ..models import MeetingAttendance
-from .common import add_service_errors, person_picker, reader_view, staff_view
+from .common import add_service_errors, person_picker, reader_view, recording_gate, staff_view
 
 
 def _visible_meetings(user):
@@ -173,7 +173,7 @@ def voter_report_list(request):
         headers = ["代表", "日期", "地点", "到会选民", "满意", "基本满意", "不满意", "满意及基本满意率"]
         return xlsx_response(request.user, title=f"{year}年述职", headers=headers, rows=rows, note=f"导出{year}年述职")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    can_record = permissions.is_keeper(request.user) or permissions.is_liaison(request.user)
+    can_record = permissions.records_for_others(request.user)
     return render(
         request,
         "duties/voter_report_list.html",
@@ -184,6 +184,7 @@ def voter_report_list(request):
 @staff_view
 def voter_report_new(request):
     user = request.user
+    recording_gate(user)
     persons = permissions.recordable_persons(user)
     form = VoterReportForm(request.POST or None, request.FILES or None, persons=persons)
     if request.method == "POST" and form.is_valid():

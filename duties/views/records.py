@@ -21,7 +21,7 @@ from .. import permissions, services
 from ..exporting import xlsx_response
 from ..forms import RecordFilterForm, ReturnForm, StaffRecordForm
 from ..models import DutyPhoto, DutyRecord
-from .common import add_service_errors, person_picker, staff_view
+from .common import add_service_errors, person_picker, recording_gate, staff_view
 
 PAGE_SIZE = 20
 
@@ -53,7 +53,7 @@ def record_list(request):
             "form": form,
             "page": page,
             "query": request.GET.urlencode(),
-            "can_record": permissions.is_keeper(request.user) or permissions.is_liaison(request.user),
+            "can_record": permissions.records_for_others(request.user),
         },
     )
 
@@ -152,15 +152,10 @@ def record_return(request, pk):
     return redirect("duties:record_detail", pk=record.pk)
 
 
-def _recording_gate(user):
-    if not (permissions.is_keeper(user) or permissions.is_liaison(user)):
-        raise PermissionDenied("您的角色不能代为记录履职")
-
-
 @staff_view
 def record_create(request):
     user = request.user
-    _recording_gate(user)
+    recording_gate(user)
     persons = permissions.recordable_persons(user)
     form = StaffRecordForm(request.POST or None, request.FILES or None, persons=persons)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +181,7 @@ def record_create(request):
 def person_lookup(request):
     """The deputy picker's choices for a search (`deputy_q`) as an HTML fragment for htmx: at most PICKER_LIMIT
     deputies the user may record for (a duty or 述职). Same gate as recording: 403 for a role that may not."""
-    _recording_gate(request.user)
+    recording_gate(request.user)
     return render(request, "deputies/_picker_choices.html", person_picker(request, page="", anchor=""))
 
 

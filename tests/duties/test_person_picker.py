@@ -132,3 +132,5 @@ def test_lookup_is_gated_like_recording(client, make_user, duties):
         client.force_login(user)
         assert client.get(lookup, {"deputy_q": "艾"}).status_code == 403
         assert client.get(reverse("duties:record_create")).status_code == 403
+        # 记录述职 asks the same rule as the API's voter reports (a leader reads them but records none).
+        assert client.get(reverse("duties:voter_report_new")).status_code == 403
