@@ -87,7 +87,8 @@ GROUP_OPTIONS_LIMIT = 300  # more visible groups than this (a province: 13,186):
 GROUPS_NARROWED_HELP = "先选择所属镇街，再选该镇街的代表小组"
 
 
-def _int(value) -> int | None:
+def int_or_none(value) -> int | None:
+    """A filter's posted id as an int, or None (empty or not a number)."""
     return int(value) if str(value or "").isdigit() else None
 
 
@@ -141,7 +142,7 @@ def area_options(user, data, *more) -> AreaOptions:
     groups of the chosen township (and the chosen group) are offered, and `narrowed` says so. A province office would
     otherwise get a page of 14,000 <option>s (700 KB, most of the page's time). A group the user sees is offered
     whenever it is the chosen one, so a form on these choices accepts exactly the visible groups (and townships)."""
-    township, group = _int(data.get("township")), _int(data.get("group"))
+    township, group = int_or_none(data.get("township")), int_or_none(data.get("group"))
     chosen = Q(area_id=township) | Q(pk=group) if township or group else None
     groups = bounded_rows(permissions.visible_groups(user), "g", chosen, GROUP_OPTIONS_LIMIT)
     by_kind = read_options(option_rows(permissions.visible_townships(user), "t"), *groups, *more)

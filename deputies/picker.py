@@ -60,10 +60,10 @@ def pick(candidates: QuerySet, allowed: QuerySet) -> tuple[list[Person], bool]:
     query the caller narrowed by a search or a township), then `allowed` (the form's scope, which for a province
     office hashes every seat when applied to the whole table) on those ids only. Whatever is shown is in the scope; a
     search matching more than PICKER_SCAN deputies asks for more of the name."""
-    ids = list(candidates.order_by("name_initials", "id").values_list("pk", flat=True)[:PICKER_SCAN])
+    order = ("name_initials", "id")
+    ids = list(candidates.order_by(*order).values_list("pk", flat=True)[:PICKER_SCAN])
     if not ids:
         return [], False
-    order = ("name_initials", "id")
     # The page's ids first, then their rows with the township: joined before the LIMIT, PostgreSQL hashed every
     # area of the province (8,191, ~7 ms) for 21 rows.
     shown = allowed.filter(pk__in=ids).order_by(*order).values("pk")[: PICKER_LIMIT + 1]

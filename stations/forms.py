@@ -10,7 +10,7 @@ from accounts.models import Role, User
 from accounts.scopes import managed_congresses
 from core.pagination import fast_selects
 from deputies import picker
-from deputies.filters import bounded_choices, bounded_rows, option_rows, read_options
+from deputies.filters import bounded_choices, bounded_rows, int_or_none, option_rows, read_options
 from deputies.models import Person, Seat
 from deputies.permissions import visible_persons, visible_townships
 from organization.models import Area, HandlingUnit
@@ -206,17 +206,13 @@ STATION_OPTIONS_LIMIT = 300  # more visible stations than this: the filter offer
 STATIONS_NARROWED_HELP = "先选择镇街，再选该镇街的站点"
 
 
-def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
-
-
 def offer_station_options(form, stations, data) -> None:
     """Give a list filter's `township` and `station` selects their choices, read in one query (a UNION), bounded: the
     townships of the visible stations (a semi-join, no station row fetched), and the stations when there are at most
     STATION_OPTIONS_LIMIT of them, else those of the chosen township (and the chosen station) only. A province office
     sees 6,720 stations. A visible station is offered whenever it is the chosen one, so the form accepts exactly the
     visible stations; any other is refused."""
-    township, station = _int(data.get("township")), _int(data.get("station"))
+    township, station = int_or_none(data.get("township")), int_or_none(data.get("station"))
     chosen = Q()
     if township:
         chosen |= Q(township_id=township)
